@@ -1,0 +1,58 @@
+#include "cli/cli_util.h"
+
+#include <cstdio>
+
+#include "core/parallel.h"
+#include "core/progress.h"
+
+namespace encore::cli {
+
+int Report(const std::string& command, const Status& status) {
+  if (status.ok()) return kExitOk;
+  std::fprintf(stderr, "encore %s: error: %s\n", command.c_str(), status.message().c_str());
+  return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+void AddRunOptions(CLI::App* cmd, RunContext* ctx) {
+  ctx->threads = HardwareThreads();
+  ctx->progress = StderrIsTerminal();
+  cmd->add_option("--threads", ctx->threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--seed", ctx->seed, "random seed (default 42)");
+}
+
+}  // namespace encore::cli
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace encore::cli {
+
+StatusOr<std::map<std::string, std::string>> ReadParamsFile(const std::string& path,
+                                                            const std::string& model) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot open parameters file " + path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    return InvalidArgument(path + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object() || !j.contains("params") || !j["params"].is_object()) {
+    return InvalidArgument(path + ": expected an object with a \"params\" object");
+  }
+  if (j.contains("model") && j["model"].is_string() && j["model"].get<std::string>() != model) {
+    return InvalidArgument(path + ": parameters are for model '" + j["model"].get<std::string>() +
+                           "', not '" + model + "'");
+  }
+  std::map<std::string, std::string> params;
+  for (auto& [k, v] : j["params"].items()) {
+    if (v.is_string()) params[k] = v.get<std::string>();
+    else if (v.is_number() || v.is_boolean()) params[k] = v.dump();
+    else return InvalidArgument(path + ": parameter '" + k + "' must be a string, number or boolean");
+  }
+  return params;
+}
+
+}  // namespace encore::cli

@@ -1,0 +1,10 @@
+#include "cli/commands.h"
+
+namespace encore::cli {
+
+void AddAllCommands(CLI::App& app, int* exit_code) {
+  AddTrainCommand(app, exit_code);
+  AddRecommendCommand(app, exit_code);
+}
+
+}  // namespace encore::cli

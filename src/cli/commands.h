@@ -1,0 +1,14 @@
+// The list of subcommands. Each Add*Command is defined in its cmd_<verb>.cc.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace encore::cli {
+
+void AddTrainCommand(CLI::App& app, int* exit_code);      // cmd_train.cc
+void AddRecommendCommand(CLI::App& app, int* exit_code);  // cmd_recommend.cc
+
+// Calls every Add*Command above, in the order shown by `encore --help`.
+void AddAllCommands(CLI::App& app, int* exit_code);
+
+}  // namespace encore::cli
