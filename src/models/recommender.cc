@@ -28,6 +28,15 @@ Status Recommender::Explain(UserIdx, ItemIdx, std::vector<Contribution>*) const 
   return Unimplemented("model '" + Name() + "' has no explanations");
 }
 
+Status Recommender::ItemVectors(std::vector<float>*, int*) const {
+  return Unimplemented("model '" + Name() + "' has no item vectors");
+}
+
+Status Recommender::UserVector(UserIdx, std::span<const ItemIdx>, std::span<const float>,
+                               std::vector<float>*) const {
+  return Unimplemented("model '" + Name() + "' has no user vectors");
+}
+
 std::vector<std::string> ModelNames() {
   std::vector<std::string> names;
   for (const ModelEntry& e : ModelRegistry()) names.push_back(e.name);

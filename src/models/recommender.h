@@ -66,6 +66,16 @@ class Recommender {
   // Default: Unimplemented.
   virtual Status Explain(UserIdx user, ItemIdx item, std::vector<Contribution>* out) const;
 
+  // Factor models only, for vector indexes (retrieve/vector_index.h): item vectors
+  // [n_items, dim] row-major such that a user's score for an item is the inner
+  // product of UserVector() with the item's row. Default: Unimplemented.
+  virtual Status ItemVectors(std::vector<float>* vectors, int* dim) const;
+  // The user's vector (dim floats) for ItemVectors: a training user's when
+  // `user` != kNoUser (history ignored), else folded in from `history`/`weights`
+  // as in ScoreHistory. Default: Unimplemented.
+  virtual Status UserVector(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                            std::vector<float>* out) const;
+
   virtual idx_t n_users() const = 0;
   virtual idx_t n_items() const = 0;
 
