@@ -21,6 +21,8 @@
 
 namespace encore {
 
+class Progress;
+
 // A unit of writes applied atomically: all of it or nothing.
 struct WriteBatch {
   std::vector<Item> items;        // upserted by external id
@@ -29,6 +31,7 @@ struct WriteBatch {
                                   // unless create_missing_items is set
   std::vector<UserLink> links;    // user-user relations (e.g. friends)
   bool create_missing_items = false;  // create bare items for unknown event items
+  Progress* progress = nullptr;   // optional: advanced once per event written (not owned)
 };
 
 struct WriteResult {
