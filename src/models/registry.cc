@@ -2,12 +2,14 @@
 
 #include <vector>
 
+#include "models/ease.h"
 #include "models/popularity.h"
 
 namespace encore {
 
 std::span<const ModelEntry> ModelRegistry() {
   static const std::vector<ModelEntry> kModels = {
+      {"ease", "EASE closed-form item-item autoencoder (Steck 2019)", &Ease::Create},
       {"popularity", "most-interacted items, optionally time-decayed", &Popularity::Create},
   };
   return kModels;
