@@ -19,6 +19,7 @@ constexpr double kChromaMaxHz = 5000;
 constexpr double kPeakFloorRatio = 1e-3;  // spectral peaks weaker than this x frame max are ignored
 constexpr double kEps = 1e-12;
 constexpr int kKeys = 2 * kPitchClasses;
+constexpr double kOnsetSilenceDb = -150;
 
 // Krumhansl-Kessler key profiles (Krumhansl 1990), tonic first.
 constexpr std::array<double, kPitchClasses> kMajorProfile = {6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
@@ -36,7 +37,6 @@ using Fvec = std::unique_ptr<fvec_t, AubioDeleter<fvec_t, del_fvec>>;
 using Cvec = std::unique_ptr<cvec_t, AubioDeleter<cvec_t, del_cvec>>;
 using Pvoc = std::unique_ptr<aubio_pvoc_t, AubioDeleter<aubio_pvoc_t, del_aubio_pvoc>>;
 using Pitch = std::unique_ptr<aubio_pitch_t, AubioDeleter<aubio_pitch_t, del_aubio_pitch>>;
-using Tempo = std::unique_ptr<aubio_tempo_t, AubioDeleter<aubio_tempo_t, del_aubio_tempo>>;
 using Onset = std::unique_ptr<aubio_onset_t, AubioDeleter<aubio_onset_t, del_aubio_onset>>;
 using Mfcc = std::unique_ptr<aubio_mfcc_t, AubioDeleter<aubio_mfcc_t, del_aubio_mfcc>>;
 
@@ -66,35 +66,99 @@ struct Running {
   }
 };
 
-// Tempo from beat times: the period is the least-squares slope of beat time
-// against beat number (beats numbered by the median interval), which resolves
-// the hop quantisation of single intervals. Regularity: 1 - CV of intervals.
-void TempoFromBeats(const std::vector<double>& beats, AudioFeatures* f) {
-  f->beats = static_cast<int>(beats.size());
-  if (beats.size() < 4) return;
-  std::vector<float> intervals;
-  for (size_t i = 1; i < beats.size(); ++i) intervals.push_back(static_cast<float>(beats[i] - beats[i - 1]));
-  const double median = Percentile(intervals, 0.5);
-  if (median <= 0) return;
-  Running ibi;
-  for (float v : intervals) ibi.Add(v);
-  f->beat_regularity = std::clamp(1.0 - ibi.Std() / std::max(ibi.Mean(), kEps), 0.0, 1.0);
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int n = 0;
-  for (double t : beats) {
-    double k = std::round((t - beats[0]) / median);
-    // Beats far off the grid (missed or doubled) are left out of the fit.
-    if (std::abs((t - beats[0]) - k * median) > 0.25 * median) continue;
-    sx += k;
-    sy += t;
-    sxx += k * k;
-    sxy += k * t;
-    ++n;
+// Tempo in two steps. (1) The beat period: autocorrelation of the onset
+// detection function over 50-200 BPM; among its peaks the shortest lag whose
+// strength is within kOctaveShare of the strongest wins (a click track's
+// autocorrelation is as strong at 2x the period as at the period; aubio's own
+// beat tracker reads 120 BPM clicks as 61.5). (2) Sub-frame precision: the
+// least-squares slope of onset time against beat number, over the onsets that
+// sit on that grid. Regularity: share of onsets on the grid, discounted by
+// their timing jitter.
+void EstimateTempo(const std::vector<float>& odf, double frame_s, const std::vector<double>& onsets,
+                   double duration_s, AudioFeatures* f) {
+  constexpr double kMinBpm = 50, kMaxBpm = 200, kOctaveShare = 0.7, kGridTolerance = 0.15;
+  const auto n = static_cast<int64_t>(odf.size());
+  const auto min_lag = static_cast<int64_t>(std::floor(60.0 / kMaxBpm / frame_s));
+  const auto max_lag = static_cast<int64_t>(std::ceil(60.0 / kMinBpm / frame_s));
+  if (onsets.size() < 4 || n < 2 * max_lag) return;
+  // Local-mean removal and half-wave rectification: only rises in novelty count.
+  std::vector<double> novelty(odf.size());
+  const int64_t half = 8;
+  for (int64_t i = 0; i < n; ++i) {
+    double sum = 0;
+    int64_t cnt = 0;
+    for (int64_t j = std::max<int64_t>(0, i - half); j <= std::min(n - 1, i + half); ++j, ++cnt) sum += odf[static_cast<size_t>(j)];
+    novelty[static_cast<size_t>(i)] = std::max(0.0, odf[static_cast<size_t>(i)] - sum / static_cast<double>(cnt));
   }
-  double denom = n * sxx - sx * sx;
-  double period = denom > 0 ? (n * sxy - sx * sy) / denom : median;
-  if (period <= 0) period = median;
-  f->tempo_bpm = 60.0 / period;
+  // acf: [max_lag + 2], unbiased (divided by the overlap length).
+  std::vector<double> acf(static_cast<size_t>(max_lag + 2), 0.0);
+  for (int64_t lag = std::max<int64_t>(1, min_lag - 1); lag <= max_lag + 1; ++lag) {
+    double sum = 0;
+    for (int64_t i = 0; i + lag < n; ++i) sum += novelty[static_cast<size_t>(i)] * novelty[static_cast<size_t>(i + lag)];
+    acf[static_cast<size_t>(lag)] = sum / static_cast<double>(n - lag);
+  }
+  double best = 0;
+  for (int64_t lag = min_lag; lag <= max_lag; ++lag) best = std::max(best, acf[static_cast<size_t>(lag)]);
+  if (best <= 0) return;
+  double period = 0;
+  for (int64_t lag = std::max<int64_t>(min_lag, 2); lag <= max_lag; ++lag) {
+    const double a = acf[static_cast<size_t>(lag - 1)], b = acf[static_cast<size_t>(lag)], c = acf[static_cast<size_t>(lag + 1)];
+    if (b >= a && b >= c && b >= kOctaveShare * best) {
+      const double denom = a - 2 * b + c;
+      const double delta = denom < 0 ? std::clamp(0.5 * (a - c) / denom, -0.5, 0.5) : 0.0;
+      period = (static_cast<double>(lag) + delta) * frame_s;
+      break;
+    }
+  }
+  if (period <= 0) return;
+  // Refine on the onsets: try the first onsets as grid anchors, keep the fit
+  // with most onsets on the grid. The coarse period drifts off the grid over a
+  // long track, so each fit is iterated from short to the full length.
+  int best_inliers = 0;
+  double best_period = period, best_rms = 0;
+  for (size_t anchor = 0; anchor < std::min<size_t>(8, onsets.size()); ++anchor) {
+    double p = period;
+    int inliers = 0;
+    double rms = 0;
+    for (double horizon : {4.0, 16.0, 64.0, 1e9}) {
+      double sx = 0, sy = 0, sxx = 0, sxy = 0;
+      int count = 0;
+      for (double t : onsets) {
+        const double k = std::round((t - onsets[anchor]) / p);
+        if (std::abs(k) > horizon || std::abs((t - onsets[anchor]) - k * p) > kGridTolerance * p) continue;
+        sx += k;
+        sy += t;
+        sxx += k * k;
+        sxy += k * t;
+        ++count;
+      }
+      const double denom = count * sxx - sx * sx;
+      if (count < 3 || denom <= 0) break;
+      const double slope = (count * sxy - sx * sy) / denom;
+      if (!(slope > 0.9 * p && slope < 1.1 * p)) break;
+      const double intercept = (sy - slope * sx) / count;
+      double sq = 0;
+      for (double t : onsets) {
+        const double k = std::round((t - onsets[anchor]) / p);
+        if (std::abs(k) > horizon || std::abs((t - onsets[anchor]) - k * p) > kGridTolerance * p) continue;
+        const double fit = t - (intercept + slope * k);
+        sq += fit * fit;
+      }
+      p = slope;
+      inliers = count;
+      rms = std::sqrt(sq / count);
+    }
+    if (inliers > best_inliers) {
+      best_inliers = inliers;
+      best_period = p;
+      best_rms = rms;
+    }
+  }
+  if (best_inliers < 4) best_inliers = 0;
+  f->tempo_bpm = 60.0 / best_period;
+  f->beats = static_cast<int>(duration_s / best_period);
+  const double on_grid = static_cast<double>(best_inliers) / static_cast<double>(onsets.size());
+  f->beat_regularity = std::clamp(on_grid * (1.0 - best_rms / (0.25 * best_period)), 0.0, 1.0);
 }
 
 void EstimateKey(AudioFeatures* f) {
@@ -156,14 +220,17 @@ StatusOr<AudioFeatures> ExtractAudioFeatures(const media::AudioBuffer& audio, co
   Cvec grain(new_cvec(win));
   Pvoc pvoc(new_aubio_pvoc(win, hop));
   Pitch pitch(new_aubio_pitch("yinfast", win, hop, sr));
-  Tempo tempo(new_aubio_tempo("default", kRhythmWindow, hop, sr));
   Onset onset(new_aubio_onset("default", kRhythmWindow, hop, sr));
   Mfcc mfcc(new_aubio_mfcc(win, kMelFilters, kMfccCoefficients, sr));
-  if (!in || !one || !mfcc_out || !grain || !pvoc || !pitch || !tempo || !onset || !mfcc) {
+  if (!in || !one || !mfcc_out || !grain || !pvoc || !pitch || !onset || !mfcc) {
     return Internal("aubio could not create its analysers for rate " + std::to_string(sr) + " Hz");
   }
   aubio_pitch_set_unit(pitch.get(), "Hz");
   aubio_pitch_set_silence(pitch.get(), -90);
+  // aubio confirms an onset a hop or two after it starts and drops it when that
+  // later hop is "silent"; a click shorter than a hop followed by digital
+  // silence would be lost at the default -70 dB.
+  aubio_onset_set_silence(onset.get(), kOnsetSilenceDb);
 
   AudioFeatures f;
   f.duration_s = audio.duration_s();
@@ -177,7 +244,9 @@ StatusOr<AudioFeatures> ExtractAudioFeatures(const media::AudioBuffer& audio, co
   const double bin_hz = static_cast<double>(sr) / win;
   std::vector<double> power(bins);
   std::vector<double> chroma(kPitchClasses, 0.0);
-  std::vector<double> beats;
+  std::vector<double> onset_times;
+  std::vector<float> odf;  // onset detection function, one value per hop
+  odf.reserve(frames);
   int64_t onsets = 0;
   int64_t silent = 0;
   Running centroid, rolloff, flatness;
@@ -197,10 +266,15 @@ StatusOr<AudioFeatures> ExtractAudioFeatures(const media::AudioBuffer& audio, co
     const double mean_power = energy / hop;
     const float level = static_cast<float>(10.0 * std::log10(mean_power + kEps));
 
-    aubio_tempo_do(tempo.get(), in.get(), one.get());
-    if (one->data[0] != 0) beats.push_back(aubio_tempo_get_last_s(tempo.get()));
     aubio_onset_do(onset.get(), in.get(), one.get());
-    if (one->data[0] != 0) ++onsets;
+    odf.push_back(aubio_onset_get_descriptor(onset.get()));
+    if (one->data[0] != 0) {
+      ++onsets;
+      // aubio reports an onset at 0 whenever a file starts with sound, ~30 ms
+      // earlier than its later onsets are timed; it would skew the grid fit.
+      const double t = aubio_onset_get_last_s(onset.get());
+      if (t > track.frame_s) onset_times.push_back(t);
+    }
     aubio_pitch_do(pitch.get(), in.get(), one.get());
     const float hz = one->data[0];
     const float conf = aubio_pitch_get_confidence(pitch.get());
@@ -259,7 +333,7 @@ StatusOr<AudioFeatures> ExtractAudioFeatures(const media::AudioBuffer& audio, co
     }
   }
 
-  TempoFromBeats(beats, &f);
+  EstimateTempo(odf, static_cast<double>(hop) / sr, onset_times, f.duration_s, &f);
   f.onset_rate = static_cast<double>(onsets) / std::max(f.duration_s, kEps);
   f.silence_fraction = static_cast<double>(silent) / static_cast<double>(frames);
   if (!active_db.empty()) {
