@@ -1,0 +1,345 @@
+#include "models/hybrid.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <unordered_map>
+
+#include "content/text/item_text.h"
+#include "core/progress.h"
+#include "models/user_history.h"
+
+namespace encore {
+namespace {
+
+constexpr char kHybridMagic[] = "HYBR";
+constexpr uint32_t kHybridVersion = 1;
+constexpr float kAdagradEps = 1e-6f;
+constexpr float kWarpMargin = 1.0f;
+constexpr float kInitScale = 0.1f;
+
+// Item -> (feature, weight) lists, CSR.
+struct FeatureMatrix {
+  std::vector<idx_t> ptr{0};
+  std::vector<int32_t> ids;
+  std::vector<float> weights;
+};
+
+// Parameters of a set of embedding rows with per-row Adagrad state.
+struct EmbeddingTable {
+  int dim = 0;
+  std::vector<float> rows;  // [n, dim]
+  std::vector<float> bias;  // [n]
+  std::vector<float> g2;    // [n] Adagrad accumulator of the row's mean squared gradient
+  std::vector<float> bias_g2;
+  void Init(idx_t n, int d, std::mt19937_64& rng) {
+    dim = d;
+    std::normal_distribution<float> normal(0.0f, kInitScale / std::sqrt(static_cast<float>(d)));
+    rows.resize(static_cast<size_t>(n) * d);
+    for (float& x : rows) x = normal(rng);
+    bias.assign(n, 0.0f);
+    g2.assign(n, 0.0f);
+    bias_g2.assign(n, 0.0f);
+  }
+  float* Row(idx_t r) { return rows.data() + r * dim; }
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params) {
+  HybridOptions o;
+  ParamReader r("hybrid", params);
+  ENCORE_RETURN_IF_ERROR(r.Int("factors", &o.factors, 1, 1024));
+  ENCORE_RETURN_IF_ERROR(r.Int("epochs", &o.epochs, 1, 10000));
+  ENCORE_RETURN_IF_ERROR(r.Float("learning_rate", &o.learning_rate, 1e-6, 10.0));
+  ENCORE_RETURN_IF_ERROR(r.Float("reg", &o.reg, 0.0, 10.0));
+  ENCORE_RETURN_IF_ERROR(r.Choice("loss", &o.loss, {"warp", "bpr"}));
+  ENCORE_RETURN_IF_ERROR(r.Int("max_negatives", &o.max_negatives, 1, 100000));
+  ENCORE_RETURN_IF_ERROR(r.Int("min_feature_items", &o.min_feature_items, 1, 1000000));
+  ENCORE_RETURN_IF_ERROR(r.Int("max_item_features", &o.max_item_features, 0, 100000));
+  ENCORE_RETURN_IF_ERROR(r.Bool("use_ids", &o.use_ids));
+  ENCORE_RETURN_IF_ERROR(r.Finish());
+  return std::unique_ptr<Recommender>(new Hybrid(o));
+}
+
+ModelParams Hybrid::Params() const {
+  return {{"factors", std::to_string(options_.factors)},
+          {"epochs", std::to_string(options_.epochs)},
+          {"learning_rate", std::to_string(options_.learning_rate)},
+          {"reg", std::to_string(options_.reg)},
+          {"loss", options_.loss},
+          {"max_negatives", std::to_string(options_.max_negatives)},
+          {"min_feature_items", std::to_string(options_.min_feature_items)},
+          {"max_item_features", std::to_string(options_.max_item_features)},
+          {"use_ids", options_.use_ids ? "true" : "false"}};
+}
+
+Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
+  if (!ctx.items || static_cast<idx_t>(ctx.items->size()) < train_in.n_items()) {
+    return FailedPrecondition("hybrid: needs item metadata for all " + std::to_string(train_in.n_items()) +
+                              " items (TrainContext::items); without it use a pure CF model (e.g. ials)");
+  }
+  const Interactions train = train_in.PositiveOnly();
+  n_users_ = train.n_users();
+  n_items_ = train.n_items();
+  const int dim = options_.factors;
+  if (train.nnz() == 0) return InvalidArgument("hybrid: no positive interactions to train on");
+
+  // ---- features: ids [0, n_items) then content features ----
+  ENCORE_ASSIGN_OR_RETURN(text::Tokenizer tokenizer, text::Tokenizer::Create());
+  text::ItemTextOptions text_options;
+  text_options.title_weight = 1;
+  text_options.tag_weight = 0;  // tags and genres enter as whole labels only
+  text_options.genre_weight = 0;
+  text_options.field_features = true;
+  std::vector<std::vector<std::string>> terms(n_items_);
+  std::unordered_map<std::string, int32_t> item_count;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    std::vector<std::string> t = text::ItemTerms((*ctx.items)[item_idx], tokenizer, text_options);
+    // Unique, first occurrence order (title words first, then tags by importance, genres).
+    std::vector<std::string> unique;
+    for (std::string& s : t) {
+      if (std::find(unique.begin(), unique.end(), s) == unique.end()) unique.push_back(std::move(s));
+    }
+    for (const std::string& s : unique) ++item_count[s];
+    terms[item_idx] = std::move(unique);
+  }
+  std::unordered_map<std::string, int32_t> feature_id;
+  const std::vector<idx_t> item_degree = train.ColumnCounts();
+  FeatureMatrix features;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    std::vector<int32_t> content;
+    for (const std::string& s : terms[item_idx]) {
+      if (item_count[s] < options_.min_feature_items) continue;
+      if (static_cast<int>(content.size()) >= options_.max_item_features) break;
+      auto [it, inserted] = feature_id.try_emplace(s, static_cast<int32_t>(feature_id.size()));
+      content.push_back(static_cast<int32_t>(n_items_) + it->second);
+    }
+    if (options_.use_ids && item_degree[item_idx] > 0) {
+      features.ids.push_back(static_cast<int32_t>(item_idx));
+      features.weights.push_back(1.0f);
+    }
+    for (int32_t f : content) {
+      features.ids.push_back(f);
+      features.weights.push_back(1.0f / static_cast<float>(content.size()));
+    }
+    features.ptr.push_back(static_cast<idx_t>(features.ids.size()));
+  }
+  n_content_features_ = static_cast<int32_t>(feature_id.size());
+  const idx_t n_features = n_items_ + n_content_features_;
+
+  std::mt19937_64 rng(ctx.run.seed);
+  EmbeddingTable users, items;
+  users.Init(n_users_, dim, rng);
+  items.Init(n_features, dim, rng);
+
+  // ---- SGD ----
+  std::vector<std::pair<UserIdx, ItemIdx>> pairs;
+  pairs.reserve(train.nnz());
+  for (idx_t user_idx = 0; user_idx < n_users_; ++user_idx) {
+    for (ItemIdx item : train.Row(user_idx)) pairs.emplace_back(static_cast<UserIdx>(user_idx), item);
+  }
+  std::vector<float> vi(dim), vj(dim), grad_user(dim), pu_old(dim);
+  const auto compose = [&](ItemIdx item, float* out, float* bias) {
+    std::fill(out, out + dim, 0.0f);
+    *bias = 0;
+    for (idx_t k = features.ptr[item]; k < features.ptr[item + 1]; ++k) {
+      const float w = features.weights[k];
+      const float* row = items.Row(features.ids[k]);
+      for (int d = 0; d < dim; ++d) out[d] += w * row[d];
+      *bias += w * items.bias[features.ids[k]];
+    }
+  };
+  const auto dot = [&](const float* a, const float* b) {
+    float s = 0;
+    for (int d = 0; d < dim; ++d) s += a[d] * b[d];
+    return s;
+  };
+  const float lr = static_cast<float>(options_.learning_rate);
+  const float reg = static_cast<float>(options_.reg);
+  // d(loss)/d(score_item) = coef: applies to every feature row of `item`.
+  const auto update_item = [&](ItemIdx item, float coef, const float* pu) {
+    for (idx_t k = features.ptr[item]; k < features.ptr[item + 1]; ++k) {
+      const int32_t f = features.ids[k];
+      const float w = features.weights[k];
+      float* row = items.Row(f);
+      float g2 = 0;
+      for (int d = 0; d < dim; ++d) {
+        const float g = coef * w * pu[d] + reg * row[d];
+        g2 += g * g;
+      }
+      items.g2[f] += g2 / dim;
+      const float step = lr / std::sqrt(items.g2[f] + kAdagradEps);
+      for (int d = 0; d < dim; ++d) row[d] -= step * (coef * w * pu[d] + reg * row[d]);
+      const float gb = coef * w;
+      items.bias_g2[f] += gb * gb;
+      items.bias[f] -= lr / std::sqrt(items.bias_g2[f] + kAdagradEps) * gb;
+    }
+  };
+  std::uniform_int_distribution<ItemIdx> random_item(0, static_cast<ItemIdx>(n_items_ - 1));
+  const bool warp = options_.loss == "warp";
+  Progress progress("hybrid", options_.epochs, ctx.run.progress);
+  for (int epoch = 0; epoch < options_.epochs; ++epoch) {
+    std::shuffle(pairs.begin(), pairs.end(), rng);
+    for (const auto& [user, pos] : pairs) {
+      float* pu = users.Row(user);
+      float bi = 0, bj = 0;
+      compose(pos, vi.data(), &bi);
+      const float si = dot(pu, vi.data()) + bi;
+      ItemIdx neg = kNoItem;
+      float coef = 0;  // weight of the pair's gradient
+      if (warp) {
+        for (int tries = 1; tries <= options_.max_negatives; ++tries) {
+          const ItemIdx j = random_item(rng);
+          if (train.Contains(user, j)) continue;
+          compose(j, vj.data(), &bj);
+          const float sj = dot(pu, vj.data()) + bj;
+          if (sj > si - kWarpMargin) {
+            neg = j;
+            const double rank = std::floor(static_cast<double>(n_items_ - 1) / tries);
+            coef = static_cast<float>(std::log(std::max(1.0, rank)) + 1.0);
+            break;
+          }
+        }
+      } else {
+        for (int tries = 0; tries < options_.max_negatives && neg == kNoItem; ++tries) {
+          const ItemIdx j = random_item(rng);
+          if (!train.Contains(user, j)) neg = j;
+        }
+        if (neg != kNoItem) {
+          compose(neg, vj.data(), &bj);
+          const float x = si - (dot(pu, vj.data()) + bj);
+          coef = 1.0f / (1.0f + std::exp(std::clamp(x, -30.0f, 30.0f)));  // sigmoid(-x)
+        }
+      }
+      if (neg == kNoItem || coef == 0) continue;
+      // loss = coef * (s_j - s_i): gradients -coef for the positive, +coef for the negative.
+      std::copy(pu, pu + dim, pu_old.begin());
+      float g2 = 0;
+      for (int d = 0; d < dim; ++d) {
+        grad_user[d] = coef * (vj[d] - vi[d]) + reg * pu[d];
+        g2 += grad_user[d] * grad_user[d];
+      }
+      users.g2[user] += g2 / dim;
+      const float step = lr / std::sqrt(users.g2[user] + kAdagradEps);
+      for (int d = 0; d < dim; ++d) pu[d] -= step * grad_user[d];
+      update_item(pos, -coef, pu_old.data());
+      update_item(neg, coef, pu_old.data());
+    }
+    progress.Advance();
+  }
+  progress.Finish();
+
+  // ---- compose the final item vectors ----
+  user_factors_ = std::move(users.rows);
+  item_factors_.assign(static_cast<size_t>(n_items_) * dim, 0.0f);
+  item_bias_.assign(n_items_, 0.0f);
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    compose(static_cast<ItemIdx>(item_idx), item_factors_.data() + item_idx * dim, &item_bias_[item_idx]);
+  }
+  for (float x : item_factors_) {
+    if (!std::isfinite(x)) return Internal("hybrid: training diverged (non-finite factors); lower learning_rate");
+  }
+  return Status::Ok();
+}
+
+Status Hybrid::Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const {
+  ENCORE_RETURN_IF_ERROR(CheckUser("hybrid", user, n_users_));
+  ENCORE_RETURN_IF_ERROR(CheckScoreArgs("hybrid", items, scores, n_items_));
+  const int dim = options_.factors;
+  const float* pu = user_factors_.data() + static_cast<idx_t>(user) * dim;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const float* v = item_factors_.data() + static_cast<idx_t>(items[i]) * dim;
+    float s = item_bias_[items[i]];
+    for (int d = 0; d < dim; ++d) s += pu[d] * v[d];
+    scores[i] = s;
+  }
+  return Status::Ok();
+}
+
+Status Hybrid::UserVector(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                          std::vector<float>* out) const {
+  const int dim = options_.factors;
+  out->assign(dim + 1, 0.0f);
+  (*out)[dim] = 1.0f;
+  if (user != kNoUser) {
+    ENCORE_RETURN_IF_ERROR(CheckUser("hybrid", user, n_users_));
+    std::copy_n(user_factors_.data() + static_cast<idx_t>(user) * dim, dim, out->begin());
+    return Status::Ok();
+  }
+  // Fold-in: the mean vector of the history's items.
+  std::vector<ItemIdx> items;
+  std::vector<float> values;
+  HistoryToSparse(history, weights, /*binary=*/true, &items, &values);
+  for (ItemIdx item : items) {
+    if (item < 0 || item >= n_items_) return InvalidArgument("hybrid: history item " + std::to_string(item) + " out of range");
+    const float* v = item_factors_.data() + static_cast<idx_t>(item) * dim;
+    for (int d = 0; d < dim; ++d) (*out)[d] += v[d] / static_cast<float>(items.size());
+  }
+  return Status::Ok();
+}
+
+Status Hybrid::ScoreHistory(std::span<const ItemIdx> history, std::span<const float> weights,
+                            std::span<float> scores) const {
+  ENCORE_RETURN_IF_ERROR(CheckHistoryArgs("hybrid", history, weights, scores, n_items_));
+  std::vector<float> pu;
+  ENCORE_RETURN_IF_ERROR(UserVector(kNoUser, history, weights, &pu));
+  const int dim = options_.factors;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    const float* v = item_factors_.data() + item_idx * dim;
+    float s = item_bias_[item_idx];
+    for (int d = 0; d < dim; ++d) s += pu[d] * v[d];
+    scores[item_idx] = s;
+  }
+  return Status::Ok();
+}
+
+Status Hybrid::ItemVectors(std::vector<float>* vectors, int* dim) const {
+  const int f = options_.factors;
+  vectors->resize(static_cast<size_t>(n_items_) * (f + 1));
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    std::copy_n(item_factors_.data() + item_idx * f, f, vectors->data() + item_idx * (f + 1));
+    (*vectors)[item_idx * (f + 1) + f] = item_bias_[item_idx];
+  }
+  *dim = f + 1;
+  return Status::Ok();
+}
+
+Status Hybrid::SaveBody(BinaryWriter& out) const {
+  out.Header(kHybridMagic, kHybridVersion);
+  out.Pod<int64_t>(n_users_);
+  out.Pod<int64_t>(n_items_);
+  out.Pod<int32_t>(options_.factors);
+  out.Pod<int32_t>(n_content_features_);
+  out.Vector(user_factors_);
+  out.Vector(item_factors_);
+  out.Vector(item_bias_);
+  return Status::Ok();
+}
+
+Status Hybrid::LoadBody(BinaryReader& in) {
+  ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kHybridMagic, kHybridVersion));
+  (void)version;
+  int64_t n_users = 0, n_items = 0;
+  int32_t factors = 0;
+  ENCORE_RETURN_IF_ERROR(in.Pod(&n_users));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&n_items));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&n_content_features_));
+  if (n_users < 0 || n_items < 0 || factors != options_.factors) {
+    return DataLoss("hybrid: model file sizes disagree with its parameters (factors " + std::to_string(factors) + ")");
+  }
+  ENCORE_RETURN_IF_ERROR(in.Vector(&user_factors_));
+  ENCORE_RETURN_IF_ERROR(in.Vector(&item_factors_));
+  ENCORE_RETURN_IF_ERROR(in.Vector(&item_bias_));
+  if (user_factors_.size() != static_cast<size_t>(n_users) * factors ||
+      item_factors_.size() != static_cast<size_t>(n_items) * factors || item_bias_.size() != static_cast<size_t>(n_items)) {
+    return DataLoss("hybrid: model file has inconsistent matrix sizes");
+  }
+  n_users_ = n_users;
+  n_items_ = n_items;
+  return Status::Ok();
+}
+
+}  // namespace encore
