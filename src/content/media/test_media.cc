@@ -101,7 +101,8 @@ Status Melody(const std::vector<std::vector<double>>& notes_hz, double note_seco
   std::string expr;
   for (size_t i = 0; i < notes_hz.size(); ++i) {
     if (!expr.empty()) expr += "+";
-    expr += "between(t," + Num(i * note_seconds) + "," + Num((i + 1) * note_seconds - 1e-4) + ")*(" +
+    // Commas inside a lavfi source's expression must be escaped from the graph parser.
+    expr += "between(t\\," + Num(i * note_seconds) + "\\," + Num((i + 1) * note_seconds - 1e-4) + ")*(" +
             SineSum(notes_hz[i]) + ")";
   }
   const double total = notes_hz.size() * note_seconds;
