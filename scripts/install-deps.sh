@@ -13,6 +13,8 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   # json, command line, logging, http, vector search
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcpp-httplib-dev libhnswlib-dev
+  # text: Chinese word segmentation, fastText embeddings and taggers (src/content/text, tagging)
+  libfriso-dev friso-dict libfasttext-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk hyperfine
   # dashboard browser test (driven by playwright-core from npm)
