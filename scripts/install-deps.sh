@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git python3
   # linear algebra (OpenBLAS: without it Eigen/libtorch fall back to slow reference BLAS)
   libopenblas-dev libeigen3-dev
+  # neural sequence models (sasrec, gru4rec)
+  libtorch-dev
   # storage
   libsqlite3-dev sqlite3
   # json, command line, logging, http, vector search
