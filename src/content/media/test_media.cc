@@ -149,7 +149,7 @@ Status Video(const VideoSpec& spec, const std::string& out) {
   }
   for (size_t i = 0; i < n; ++i) {
     const Shot& shot = spec.shots[i];
-    graph << "[" << i << ":v]format=yuv420p,settb=AVTB,fps=" << spec.fps;
+    graph << "[" << i << ":v]format=yuv420p,fps=" << spec.fps << ",settb=AVTB";
     if (fade_into(i)) graph << ",fade=t=in:st=0:d=" << Num(shot.transition_s / 2);
     if (fade_into(i + 1)) {
       const double half = spec.shots[i + 1].transition_s / 2;

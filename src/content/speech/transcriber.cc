@@ -13,7 +13,7 @@ namespace {
 constexpr int kRate = media::kSpeechSampleRate;
 constexpr int kLevelFrame = kRate / 100;     // 10 ms frames for the pause finder
 constexpr double kSphinxFrameS = 0.01;       // PocketSphinx's default -frate 100
-constexpr double kExtendSpeechS = 0.5;       // segmenter windows are coarse: widen speech regions
+constexpr double kExtendSpeechS = 1.0;       // segmenter windows are coarse: widen speech regions
 constexpr double kMinUtteranceS = 0.12;
 constexpr double kAbsoluteQuietDb = -55;
 

@@ -1,0 +1,92 @@
+#include "content/video/ocr.h"
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <cctype>
+
+namespace encore::video {
+namespace {
+
+constexpr int kUpscaleBelowWidth = 640;
+
+std::string CollapseSpaces(const char* raw) {
+  std::string out;
+  bool space = false;
+  for (const char* p = raw; *p != '\0'; ++p) {
+    if (std::isspace(static_cast<unsigned char>(*p))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += *p;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct TextReader::Impl {
+  tesseract::TessBaseAPI api;
+  TextReaderOptions options;
+  ~Impl() { api.End(); }
+};
+
+TextReader::TextReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TextReader::~TextReader() = default;
+
+StatusOr<std::unique_ptr<TextReader>> TextReader::Create(const TextReaderOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (impl->api.Init(nullptr, options.language.c_str(), tesseract::OEM_DEFAULT) != 0) {
+    return FailedPrecondition("Tesseract has no '" + options.language +
+                              "' language data (install tesseract-ocr-" + options.language + ")");
+  }
+  impl->api.SetPageSegMode(tesseract::PSM_AUTO);
+  // Keyframes carry no resolution; tell Tesseract a typical screen one.
+  impl->api.SetVariable("user_defined_dpi", "150");
+  return std::unique_ptr<TextReader>(new TextReader(std::move(impl)));
+}
+
+StatusOr<std::vector<TextLine>> TextReader::Read(const media::VideoFrame& frame) {
+  if (frame.width <= 0 || frame.height <= 0 || (frame.channels != 1 && frame.channels != 3) ||
+      frame.data.size() != static_cast<size_t>(frame.width) * frame.height * frame.channels) {
+    return InvalidArgument("OCR needs an RGB24 or GRAY8 frame with matching data size");
+  }
+  // gray: [h*scale, w*scale], nearest-neighbour upscaling of the luma.
+  const int scale = frame.width < kUpscaleBelowWidth ? 2 : 1;
+  const int w = frame.width * scale, h = frame.height * scale;
+  std::vector<uint8_t> gray(static_cast<size_t>(w) * h);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const size_t src = (static_cast<size_t>(y / scale) * frame.width + x / scale) * frame.channels;
+      uint8_t v = frame.data[src];
+      if (frame.channels == 3) {
+        v = static_cast<uint8_t>((299 * frame.data[src] + 587 * frame.data[src + 1] + 114 * frame.data[src + 2]) / 1000);
+      }
+      gray[static_cast<size_t>(y) * w + x] = v;
+    }
+  }
+  tesseract::TessBaseAPI& api = impl_->api;
+  api.SetImage(gray.data(), w, h, 1, w);
+  if (api.Recognize(nullptr) != 0) return Internal("Tesseract failed to recognise the frame");
+  std::vector<TextLine> lines;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (it != nullptr) {
+    do {
+      std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+      if (!text) continue;
+      TextLine line{CollapseSpaces(text.get()), it->Confidence(tesseract::RIL_TEXTLINE)};
+      int alnum = 0;
+      for (char c : line.text) alnum += std::isalnum(static_cast<unsigned char>(c)) ? 1 : 0;
+      if (line.confidence >= impl_->options.min_confidence && alnum >= impl_->options.min_alnum) {
+        lines.push_back(std::move(line));
+      }
+    } while (it->Next(tesseract::RIL_TEXTLINE));
+  }
+  api.Clear();
+  return lines;
+}
+
+}  // namespace encore::video
