@@ -17,6 +17,10 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libcpp-httplib-dev libhnswlib-dev
   # text: Chinese word segmentation, fastText embeddings and taggers (src/content/text, tagging)
   libfriso-dev friso-dict libfasttext-dev
+  # media understanding (docs/media.md): decoding, music features, speech-to-text, OCR, test media
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libaubio-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libtesseract-dev tesseract-ocr-eng
+  flite sox ffmpeg
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk hyperfine
   # dashboard browser test (driven by playwright-core from npm)
