@@ -818,12 +818,16 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const 
   return std::unique_ptr<Store>(std::move(store));
 }
 
-StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+namespace {
+
+StatusOr<std::unique_ptr<Store>> OpenStoreUrl(const std::string& url, bool must_exist) {
+  SqliteStoreOptions options;
+  options.must_exist = must_exist;
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.rfind(kSqlite, 0) == 0) {
     std::string path = url.substr(kSqlite.size());
     if (path.rfind("//", 0) == 0) path = path.substr(2);  // also accept sqlite://PATH
-    return OpenSqliteStore(path);
+    return OpenSqliteStore(path, options);
   }
   auto scheme_end = url.find("://");
   if (scheme_end != std::string::npos && scheme_end > 0 &&
@@ -832,7 +836,13 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url) {
     return Unimplemented("store backend '" + url.substr(0, scheme_end) +
                          "' is not available in this build; use a file path or sqlite:PATH");
   }
-  return OpenSqliteStore(url);
+  return OpenSqliteStore(url, options);
 }
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url) { return OpenStoreUrl(url, false); }
+
+StatusOr<std::unique_ptr<Store>> OpenExistingStore(const std::string& url) { return OpenStoreUrl(url, true); }
 
 }  // namespace encore

@@ -101,5 +101,8 @@ class Store {
 // Opens (creating and migrating as needed) the store at `url`: a file path or
 // "sqlite:PATH". Later backends add their own scheme (e.g. "postgresql://").
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url);
+// Like OpenStore, but NotFound when no store exists at `url` yet (for commands
+// that only read, so a typo in a path does not create an empty store).
+StatusOr<std::unique_ptr<Store>> OpenExistingStore(const std::string& url);
 
 }  // namespace encore
