@@ -78,7 +78,7 @@ void EstimateTempo(const std::vector<float>& odf, double frame_s, const std::vec
                    double duration_s, AudioFeatures* f) {
   constexpr double kMinBpm = 50, kMaxBpm = 200, kOctaveShare = 0.7, kGridTolerance = 0.15;
   const auto n = static_cast<int64_t>(odf.size());
-  const auto min_lag = static_cast<int64_t>(std::floor(60.0 / kMaxBpm / frame_s));
+  const auto min_lag = static_cast<int64_t>(std::ceil(60.0 / kMaxBpm / frame_s));
   const auto max_lag = static_cast<int64_t>(std::ceil(60.0 / kMinBpm / frame_s));
   if (onsets.size() < 4 || n < 2 * max_lag) return;
   // Local-mean removal and half-wave rectification: only rises in novelty count.

@@ -3,12 +3,25 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstring>
 
 namespace encore::video {
 namespace {
 
 constexpr int kUpscaleBelowWidth = 640;
+
+// Box edges and frame borders next to text read as these; they never end a title.
+bool IsEdgeJunk(char c) { return std::strchr("|_~`'\"[](){}\\/", c) != nullptr; }
+
+std::string TrimJunk(std::string s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (IsEdgeJunk(s[b]) || s[b] == ' ')) ++b;
+  while (e > b && (IsEdgeJunk(s[e - 1]) || s[e - 1] == ' ')) --e;
+  return s.substr(b, e - b);
+}
 
 std::string CollapseSpaces(const char* raw) {
   std::string out;
@@ -46,6 +59,7 @@ StatusOr<std::unique_ptr<TextReader>> TextReader::Create(const TextReaderOptions
   impl->api.SetPageSegMode(tesseract::PSM_AUTO);
   // Keyframes carry no resolution; tell Tesseract a typical screen one.
   impl->api.SetVariable("user_defined_dpi", "150");
+  impl->api.SetVariable("debug_file", "/dev/null");  // no "Detected N diacritics" on stderr
   return std::unique_ptr<TextReader>(new TextReader(std::move(impl)));
 }
 
@@ -54,18 +68,28 @@ StatusOr<std::vector<TextLine>> TextReader::Read(const media::VideoFrame& frame)
       frame.data.size() != static_cast<size_t>(frame.width) * frame.height * frame.channels) {
     return InvalidArgument("OCR needs an RGB24 or GRAY8 frame with matching data size");
   }
-  // gray: [h*scale, w*scale], nearest-neighbour upscaling of the luma.
+  // luma: [frame.height, frame.width]; gray: [h, w], bilinear upscaling of it.
+  std::vector<uint8_t> luma(static_cast<size_t>(frame.width) * frame.height);
+  for (size_t i = 0; i < luma.size(); ++i) {
+    const size_t src = i * static_cast<size_t>(frame.channels);
+    luma[i] = frame.channels == 1
+                  ? frame.data[src]
+                  : static_cast<uint8_t>((299 * frame.data[src] + 587 * frame.data[src + 1] + 114 * frame.data[src + 2]) / 1000);
+  }
   const int scale = frame.width < kUpscaleBelowWidth ? 2 : 1;
   const int w = frame.width * scale, h = frame.height * scale;
   std::vector<uint8_t> gray(static_cast<size_t>(w) * h);
   for (int y = 0; y < h; ++y) {
+    const double sy = std::max(0.0, (y + 0.5) / scale - 0.5);
+    const int y0 = std::min(static_cast<int>(sy), frame.height - 1), y1 = std::min(y0 + 1, frame.height - 1);
+    const double fy = sy - y0;
     for (int x = 0; x < w; ++x) {
-      const size_t src = (static_cast<size_t>(y / scale) * frame.width + x / scale) * frame.channels;
-      uint8_t v = frame.data[src];
-      if (frame.channels == 3) {
-        v = static_cast<uint8_t>((299 * frame.data[src] + 587 * frame.data[src + 1] + 114 * frame.data[src + 2]) / 1000);
-      }
-      gray[static_cast<size_t>(y) * w + x] = v;
+      const double sx = std::max(0.0, (x + 0.5) / scale - 0.5);
+      const int x0 = std::min(static_cast<int>(sx), frame.width - 1), x1 = std::min(x0 + 1, frame.width - 1);
+      const double fx = sx - x0;
+      auto px = [&](int yy, int xx) { return static_cast<double>(luma[static_cast<size_t>(yy) * frame.width + xx]); };
+      const double v = (1 - fy) * ((1 - fx) * px(y0, x0) + fx * px(y0, x1)) + fy * ((1 - fx) * px(y1, x0) + fx * px(y1, x1));
+      gray[static_cast<size_t>(y) * w + x] = static_cast<uint8_t>(std::lround(v));
     }
   }
   tesseract::TessBaseAPI& api = impl_->api;
@@ -77,7 +101,7 @@ StatusOr<std::vector<TextLine>> TextReader::Read(const media::VideoFrame& frame)
     do {
       std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
       if (!text) continue;
-      TextLine line{CollapseSpaces(text.get()), it->Confidence(tesseract::RIL_TEXTLINE)};
+      TextLine line{TrimJunk(CollapseSpaces(text.get())), it->Confidence(tesseract::RIL_TEXTLINE)};
       int alnum = 0;
       for (char c : line.text) alnum += std::isalnum(static_cast<unsigned char>(c)) ? 1 : 0;
       if (line.confidence >= impl_->options.min_confidence && alnum >= impl_->options.min_alnum) {

@@ -1,0 +1,245 @@
+#include "models/bpr.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include <Eigen/Core>
+
+#include "core/parallel.h"
+#include "core/progress.h"
+#include "models/factor_kernels.h"
+
+namespace encore {
+namespace {
+
+constexpr char kBprMagic[] = "BPRM";
+constexpr uint32_t kBprVersion = 1;
+constexpr idx_t kUserGrain = 256;
+// Uniform negatives that hit the user's own items are redrawn at most this often.
+constexpr int kMaxRejections = 8;
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// SplitMix64: a cheap, well-mixed per-user stream from (seed, epoch, user).
+struct SplitMix {
+  uint64_t state;
+  uint64_t Next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) (multiply-shift, no modulo bias worth mentioning at these sizes).
+  uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Recommender>> Bpr::Create(const ModelParams& params) {
+  BprOptions o;
+  ParamReader r("bpr", params);
+  ENCORE_RETURN_IF_ERROR(r.Int("factors", &o.factors, 1, 4096));
+  ENCORE_RETURN_IF_ERROR(r.Int("epochs", &o.epochs, 0, 100000));
+  ENCORE_RETURN_IF_ERROR(r.Float("learning_rate", &o.learning_rate, 1e-8, 10.0));
+  ENCORE_RETURN_IF_ERROR(r.Float("reg", &o.reg, 0.0, 10.0));
+  ENCORE_RETURN_IF_ERROR(r.Choice("negatives", &o.negatives, {"uniform", "popularity"}));
+  ENCORE_RETURN_IF_ERROR(r.Float("init_scale", &o.init_scale, 0.0, 10.0));
+  ENCORE_RETURN_IF_ERROR(r.Finish());
+  if (o.learning_rate * o.reg >= 1.0) {
+    return InvalidArgument("bpr: learning_rate * reg must be below 1 (the decay step would flip signs)");
+  }
+  return std::unique_ptr<Recommender>(new Bpr(o));
+}
+
+ModelParams Bpr::Params() const {
+  return {{"factors", std::to_string(options_.factors)},
+          {"epochs", std::to_string(options_.epochs)},
+          {"learning_rate", std::to_string(options_.learning_rate)},
+          {"reg", std::to_string(options_.reg)},
+          {"negatives", options_.negatives},
+          {"init_scale", std::to_string(options_.init_scale)}};
+}
+
+Status Bpr::Fit(const TrainContext& ctx, const Interactions& train) { return FitTracked(ctx, train, nullptr); }
+
+Status Bpr::FitTracked(const TrainContext& ctx, const Interactions& train, std::vector<double>* losses) {
+  n_users_ = train.n_users();
+  n_items_ = train.n_items();
+  stride_ = PaddedRank(options_.factors);
+  const UserHistory positives = UserHistory::FromInteractions(train, true);
+  std::vector<ItemIdx> all_items;  // every positive pair's item: popularity-proportional draws
+  if (options_.negatives == "popularity") {
+    for (idx_t u = 0; u < n_users_; ++u) {
+      auto row = positives.Items(u);
+      all_items.insert(all_items.end(), row.begin(), row.end());
+    }
+  }
+
+  std::mt19937_64 rng(ctx.run.seed);
+  std::normal_distribution<float> normal(0.0f, static_cast<float>(options_.init_scale / std::sqrt(options_.factors)));
+  auto init = [&](std::vector<float>* f, idx_t n) {
+    f->assign(static_cast<size_t>(n) * stride_, 0.0f);
+    for (idx_t r = 0; r < n; ++r)
+      for (int c = 0; c < options_.factors; ++c) (*f)[r * stride_ + c] = normal(rng);
+  };
+  init(&user_factors_, n_users_);
+  init(&item_factors_, n_items_);
+  item_bias_.assign(n_items_, 0.0f);
+  if (positives.nnz() == 0 || n_items_ < 2) return Status::Ok();
+
+  const FactorKernels& kernels = BestFactorKernels();
+  const int threads = std::max(1, ctx.run.threads);
+  const float lr = static_cast<float>(options_.learning_rate);
+  const float reg = static_cast<float>(options_.reg);
+  const bool uniform = options_.negatives == "uniform";
+  std::vector<UserIdx> order(n_users_);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<double> thread_loss(threads);
+
+  Progress progress("bpr", options_.epochs, ctx.run.progress);
+  for (int epoch = 0; epoch < options_.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    std::fill(thread_loss.begin(), thread_loss.end(), 0.0);
+    ENCORE_RETURN_IF_ERROR(ParallelFor(
+        n_users_, threads,
+        [&](idx_t begin, idx_t end, int worker) {
+          double loss = 0;
+          for (idx_t k = begin; k < end; ++k) {
+            const UserIdx u = order[k];
+            auto row = positives.Items(u);
+            if (row.empty() || static_cast<idx_t>(row.size()) >= n_items_) continue;
+            SplitMix stream{ctx.run.seed ^ (static_cast<uint64_t>(epoch) << 40) ^
+                            (static_cast<uint64_t>(u) * 0x632BE59BD9B4E019ull)};
+            float* w = user_factors_.data() + static_cast<idx_t>(u) * stride_;
+            for (size_t n = 0; n < row.size(); ++n) {
+              // A random positive of this user (with replacement), then a negative.
+              const ItemIdx i = row[stream.Below(row.size())];
+              ItemIdx j = kNoItem;
+              for (int attempt = 0; attempt < kMaxRejections; ++attempt) {
+                j = uniform ? static_cast<ItemIdx>(stream.Below(n_items_))
+                            : all_items[stream.Below(all_items.size())];
+                if (!std::binary_search(row.begin(), row.end(), j)) break;
+                j = kNoItem;
+              }
+              if (j == kNoItem) continue;
+              const float margin = kernels.bpr_step(w, item_factors_.data() + static_cast<idx_t>(i) * stride_,
+                                                    item_factors_.data() + static_cast<idx_t>(j) * stride_,
+                                                    &item_bias_[i], &item_bias_[j], lr, reg, stride_);
+              // -log sigmoid(m) = log1p(exp(-m)), stable for both signs.
+              loss += margin > 0 ? std::log1p(std::exp(-margin)) : -margin + std::log1p(std::exp(margin));
+            }
+          }
+          thread_loss[worker] += loss;
+          return Status::Ok();
+        },
+        kUserGrain));
+    if (losses != nullptr) {
+      losses->push_back(std::accumulate(thread_loss.begin(), thread_loss.end(), 0.0) /
+                        static_cast<double>(positives.nnz()));
+      progress.SetNote("loss " + std::to_string(losses->back()));
+    }
+    progress.Advance();
+  }
+  progress.Finish();
+  return Status::Ok();
+}
+
+std::vector<float> Bpr::UserFactors(UserIdx user) const {
+  const float* w = user_factors_.data() + static_cast<idx_t>(user) * stride_;
+  return {w, w + options_.factors};
+}
+
+std::vector<float> Bpr::ItemFactors(ItemIdx item) const {
+  const float* h = item_factors_.data() + static_cast<idx_t>(item) * stride_;
+  return {h, h + options_.factors};
+}
+
+Status Bpr::Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const {
+  ENCORE_RETURN_IF_ERROR(CheckUser("bpr", user, n_users_));
+  ENCORE_RETURN_IF_ERROR(CheckScoreArgs("bpr", items, scores, n_items_));
+  const FactorKernels& kernels = BestFactorKernels();
+  const float* w = user_factors_.data() + static_cast<idx_t>(user) * stride_;
+  for (size_t n = 0; n < items.size(); ++n) {
+    scores[n] = kernels.dot(w, item_factors_.data() + static_cast<idx_t>(items[n]) * stride_, stride_) +
+                item_bias_[items[n]];
+  }
+  return Status::Ok();
+}
+
+Status Bpr::ScoreAll(UserIdx user, std::span<float> scores) const {
+  ENCORE_RETURN_IF_ERROR(CheckUser("bpr", user, n_users_));
+  ENCORE_RETURN_IF_ERROR(CheckHistoryArgs("bpr", {}, {}, scores, n_items_));
+  if (n_items_ == 0) return Status::Ok();
+  // scores: [n_items] = H [n_items, stride] * w_u [stride] + b
+  Eigen::Map<const RowMatrix> h(item_factors_.data(), n_items_, stride_);
+  Eigen::Map<const Eigen::VectorXf> w(user_factors_.data() + static_cast<idx_t>(user) * stride_, stride_);
+  Eigen::Map<const Eigen::VectorXf> b(item_bias_.data(), n_items_);
+  Eigen::Map<Eigen::VectorXf> out(scores.data(), n_items_);
+  out.noalias() = h * w;
+  out += b;
+  return Status::Ok();
+}
+
+Status Bpr::ItemVectors(std::vector<float>* vectors, int* dim) const {
+  const int d = options_.factors + 1;
+  vectors->resize(static_cast<size_t>(n_items_) * d);
+  for (idx_t i = 0; i < n_items_; ++i) {
+    std::copy_n(item_factors_.data() + i * stride_, options_.factors, vectors->data() + i * d);
+    (*vectors)[i * d + options_.factors] = item_bias_[i];
+  }
+  *dim = d;
+  return Status::Ok();
+}
+
+Status Bpr::UserVector(UserIdx user, std::span<const ItemIdx>, std::span<const float>,
+                       std::vector<float>* out) const {
+  if (user == kNoUser) return Unimplemented("bpr: no fold-in for users outside training; use ials");
+  ENCORE_RETURN_IF_ERROR(CheckUser("bpr", user, n_users_));
+  *out = UserFactors(user);
+  out->push_back(1.0f);
+  return Status::Ok();
+}
+
+Status Bpr::SaveBody(BinaryWriter& out) const {
+  out.Header(kBprMagic, kBprVersion);
+  out.Pod<int64_t>(n_users_);
+  out.Pod<int64_t>(n_items_);
+  out.Pod<int32_t>(options_.factors);
+  out.Pod<int32_t>(stride_);
+  out.Vector(user_factors_);
+  out.Vector(item_factors_);
+  out.Vector(item_bias_);
+  return Status::Ok();
+}
+
+Status Bpr::LoadBody(BinaryReader& in) {
+  ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kBprMagic, kBprVersion));
+  (void)version;
+  int64_t n_users = 0, n_items = 0;
+  int32_t factors = 0, stride = 0;
+  ENCORE_RETURN_IF_ERROR(in.Pod(&n_users));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&n_items));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&stride));
+  if (n_users < 0 || n_items < 0 || n_users > kMaxEntities || n_items > kMaxEntities ||
+      factors != options_.factors || stride != PaddedRank(factors)) {
+    return DataLoss(in.name() + ": corrupt bpr header (factors do not match the parameters)");
+  }
+  n_users_ = n_users;
+  n_items_ = n_items;
+  stride_ = stride;
+  ENCORE_RETURN_IF_ERROR(in.Vector(&user_factors_));
+  ENCORE_RETURN_IF_ERROR(in.Vector(&item_factors_));
+  ENCORE_RETURN_IF_ERROR(in.Vector(&item_bias_));
+  if (user_factors_.size() != static_cast<size_t>(n_users_ * stride_) ||
+      item_factors_.size() != static_cast<size_t>(n_items_ * stride_) ||
+      item_bias_.size() != static_cast<size_t>(n_items_)) {
+    return DataLoss(in.name() + ": bpr tables have the wrong size");
+  }
+  return Status::Ok();
+}
+
+}  // namespace encore
