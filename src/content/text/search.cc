@@ -70,7 +70,19 @@ const std::map<std::string, std::vector<std::string>>& MoodWords() {
   return kMoods;
 }
 
+// A single CJK word also matches inside a longer segmented word: friso keeps
+// "科幻电影" (sci-fi film) as one word, which must still match "科幻".
+bool ContainsCjkWord(const std::vector<std::string>& tokens, const std::string& word) {
+  size_t pos = 0;
+  if (word.empty() || !IsCjk(DecodeUtf8(word, &pos))) return false;
+  for (const std::string& t : tokens) {
+    if (t.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool ContainsSequence(const std::vector<std::string>& tokens, const std::vector<std::string>& pattern) {
+  if (pattern.size() == 1 && ContainsCjkWord(tokens, pattern[0])) return true;
   if (pattern.empty() || pattern.size() > tokens.size()) return false;
   for (size_t i = 0; i + pattern.size() <= tokens.size(); ++i) {
     if (std::equal(pattern.begin(), pattern.end(), tokens.begin() + i)) return true;
@@ -160,9 +172,10 @@ ParsedQuery SearchEngine::Parse(std::string_view query) const {
       }
     }
   }
+  for (const auto& [word, kind] : KindWords()) {
+    if (several_kinds_ && !parsed.kind && ContainsSequence(tokens, {word})) parsed.kind = kind;
+  }
   for (const std::string& t : tokens) {
-    auto kind = KindWords().find(t);
-    if (kind != KindWords().end() && several_kinds_ && !parsed.kind) parsed.kind = kind->second;
     auto language = LanguageWords().find(t);
     if (language != LanguageWords().end() && has_languages_ && parsed.language.empty()) parsed.language = language->second;
     auto mood = MoodWords().find(t);
