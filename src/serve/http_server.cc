@@ -341,8 +341,15 @@ void HttpServer::AddRoutes() {
         path = v.get<std::string>();
       }
     }
-    ENCORE_ASSIGN_OR_RETURN(auto bundle, svc.ReloadModel(path));
-    return Reply::Json({{"reloaded", true}, {"model", model_json(*bundle)}});
+    auto bundle = svc.ReloadModel(path);
+    if (!bundle.ok()) {
+      // A missing or unusable file is the caller's problem (4xx), and the old model keeps serving.
+      const Status& s = bundle.status();
+      const std::string message = "model not reloaded, the previous one stays in service: " + s.message();
+      if (s.code() == StatusCode::kNotFound || s.code() == StatusCode::kInvalidArgument) return Status(s.code(), message);
+      return FailedPrecondition(message);
+    }
+    return Reply::Json({{"reloaded", true}, {"model", model_json(**bundle)}});
   });
 
   // --- items ---
@@ -548,6 +555,12 @@ Status HttpServer::Start() {
   }
   port_ = port;
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs: wait for it, so a
+  // Stop() right after Start() cannot be lost (and leave Stop() joining forever).
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!server_->is_running()) return Internal("the HTTP server did not start accepting connections");
   return Status::Ok();
 }
 

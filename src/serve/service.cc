@@ -209,6 +209,17 @@ StatusOr<WriteResult> Service::PutItems(std::vector<Item> items) {
     return ResourceExhausted(std::to_string(items.size()) + " items in one request; the limit is " +
                              std::to_string(options_.max_batch));
   }
+  // An item created through the API without a date is new now; an update
+  // without one keeps the date it had.
+  const int64_t now = NowSeconds();
+  {
+    std::shared_lock lock(catalog_mu_);
+    for (Item& item : items) {
+      if (item.created_at != 0) continue;
+      auto known = catalog_.Find(item.id);
+      item.created_at = known ? catalog_.item(*known).created_at : now;
+    }
+  }
   WriteBatch batch;
   batch.items = items;
   ENCORE_ASSIGN_OR_RETURN(WriteResult written, store_->Write(batch));
@@ -497,18 +508,22 @@ std::shared_ptr<const std::vector<ScoredItem>> Service::FreshList() {
   std::shared_lock catalog_lock(catalog_mu_);
   std::lock_guard lock(counters_mu_);
   if (fresh_cache_ && fresh_version_ == catalog_.version()) return fresh_cache_;
-  std::vector<float> created(static_cast<size_t>(catalog_.size()));
-  int64_t newest = 0;
+  // Newest first; ties (same second) by later index; undated items last.
+  std::vector<ItemIdx> order;
   for (ItemIdx item_idx = 0; item_idx < catalog_.size(); ++item_idx) {
-    newest = std::max(newest, catalog_.item(item_idx).created_at);
+    if (!catalog_.at(item_idx).deleted) order.push_back(item_idx);
   }
-  for (ItemIdx item_idx = 0; item_idx < catalog_.size(); ++item_idx) {
-    // Days before the newest item; items without a date rank by index (newer index = later).
-    const int64_t t = catalog_.item(item_idx).created_at;
-    created[item_idx] = t > 0 ? -static_cast<float>(newest - t) / 86400.0f
-                              : -1e6f + static_cast<float>(item_idx) * 1e-3f;
+  auto newer = [this](ItemIdx a, ItemIdx b) {
+    const int64_t ta = catalog_.item(a).created_at, tb = catalog_.item(b).created_at;
+    return ta != tb ? ta > tb : a > b;
+  };
+  const size_t keep = std::min(order.size(), static_cast<size_t>(kKeptListLength));
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), newer);
+  auto list = std::make_shared<std::vector<ScoredItem>>();
+  for (size_t k = 0; k < keep; ++k) {
+    list->push_back({order[k], static_cast<float>(catalog_.item(order[k]).created_at)});
   }
-  fresh_cache_ = TopOf(created);
+  fresh_cache_ = std::move(list);
   fresh_version_ = catalog_.version();
   return fresh_cache_;
 }
