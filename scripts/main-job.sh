@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job behind `make run`: create the embedded store, load data, train the
 # default model, print a short evaluation and a few example recommendations.
+# It ends by serving the model over HTTP with the dashboard (Ctrl-C stops it).
 # With ENCORE_DATA_DIR set it uses MovieLens 100K from there; otherwise it
 # generates the built-in demo catalogue (`encore demo-data`).
 set -euo pipefail
@@ -13,11 +14,13 @@ if [ -n "${ENCORE_DATA_DIR:-}" ]; then
   echo "== importing MovieLens 100K from $ENCORE_DATA_DIR/ml-100k into $DB"
   "$ENCORE" import --format movielens-100k --db "$DB" "$ENCORE_DATA_DIR/ml-100k"
   USERS=(1 2 3)
+  ITEM=50
 else
   DB=var/demo.db
   echo "== generating the demo catalogue into $DB (set ENCORE_DATA_DIR to use MovieLens 100K)"
   "$ENCORE" demo-data --db "$DB" --out var/demo-data
-  USERS=(u1 u2 u3)
+  USERS=(u0001 u0002 u0003)
+  ITEM=i0001
 fi
 
 echo; echo "== store"
@@ -32,4 +35,13 @@ echo; echo "== training $MODEL on all data"
 for user in "${USERS[@]}"; do
   echo; "$ENCORE" recommend --db "$DB" --model var/model.bin --user "$user" -n 5
 done
-echo; echo "report: var/report/report.md"
+PORT="${ENCORE_PORT:-8080}"
+echo
+echo "== serving on http://127.0.0.1:$PORT/  (dashboard; Ctrl-C to stop)"
+echo "   curl 'http://127.0.0.1:$PORT/api/recommend/${USERS[0]}?n=5&explain=true'"
+echo "   curl http://127.0.0.1:$PORT/api/similar/$ITEM?n=5"
+echo "   curl \"http://127.0.0.1:$PORT/api/search?q=space+adventure\""
+echo "   curl -X POST http://127.0.0.1:$PORT/api/events -H 'Content-Type: application/json' \\"
+echo "        -d '{\"user\":\"${USERS[0]}\",\"item\":\"$ITEM\",\"type\":\"play\",\"value\":1.0}'"
+echo "   report of the evaluation: var/report/report.md"
+exec "$ENCORE" serve --db "$DB" --model var/model.bin --port "$PORT" --report var/report
