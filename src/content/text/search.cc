@@ -163,7 +163,11 @@ ParsedQuery SearchEngine::Parse(std::string_view query) const {
   ParsedQuery parsed;
   auto normalized = NormalizeText(query.substr(0, 4096));
   const std::vector<std::string> tokens = normalized.ok() ? tokenizer_.Tokenize(*normalized) : std::vector<std::string>{};
-  parsed.terms = tokens;
+  // Kind words ("movies", "songs") state what to search, not what it is about:
+  // they leave the BM25 query, or titles such as "Scary Movie" win every "... movies" query.
+  for (const std::string& t : tokens) {
+    if (!KindWords().count(t)) parsed.terms.push_back(t);
+  }
   for (const auto& [genre, patterns] : genre_patterns_) {
     for (const auto& pattern : patterns) {
       if (ContainsSequence(tokens, pattern)) {

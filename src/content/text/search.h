@@ -16,7 +16,9 @@
 //   language: "french", "chinese", "中文"... filters Item::language when items carry one.
 //   mood:     "calm", "happy", "sad", "dark", "scary", "energetic", "romantic"
 //             add related terms to the query (not a filter).
-// Matched filter words stay in the BM25 query (genre words also match item text).
+// Matched genre words stay in the BM25 query (they also match item text); kind
+// words leave it (a title such as "Scary Movie" would otherwise win every
+// "... movies" query).
 //
 // Thread-safety: immutable after Build(); Search() is const.
 #pragma once
