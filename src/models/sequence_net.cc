@@ -7,6 +7,14 @@
 
 namespace encore::seq {
 
+torch::Tensor FastDropout(const torch::Tensor& x, double p, bool train) {
+  if (!train || p <= 0) return x;
+  const int64_t threshold = std::clamp<int64_t>(std::llround(p * 256.0), 0, 255);
+  if (threshold == 0) return x;
+  torch::Tensor bytes = torch::empty(x.sizes(), x.options().dtype(torch::kUInt8)).random_(0, 256);
+  return x.masked_fill(bytes.lt(threshold), 0.0) * (256.0 / static_cast<double>(256 - threshold));
+}
+
 SequenceNet::SequenceNet(int64_t n_items, int hidden, const ItemFeatures& features)
     : n_items_(n_items), hidden_(hidden) {
   item_emb_ = register_module(
@@ -76,7 +84,7 @@ torch::Tensor SasrecNet::Encode(const torch::Tensor& ids, const torch::Tensor& t
   // x: [B, T, D]
   torch::Tensor x = torch::embedding(table, ids) * std::sqrt(static_cast<double>(d));
   x = x + pos_emb_->weight.slice(0, 0, len);
-  x = torch::dropout(x, dropout_, train);
+  x = FastDropout(x, dropout_, train);
   torch::Tensor valid = ids.gt(0).unsqueeze(-1).to(x.scalar_type());  // [B, T, 1]
   x = x * valid;
   // Additive causal mask [T, T]: query t sees keys 0..t only.
@@ -88,12 +96,12 @@ torch::Tensor SasrecNet::Encode(const torch::Tensor& ids, const torch::Tensor& t
     // qkv: [3, B, H, T, head_dim]
     torch::Tensor qkv = b.qkv->forward(h).view({batch, len, 3, heads_, head_dim}).permute({2, 0, 3, 1, 4});
     torch::Tensor att = torch::matmul(qkv[0], qkv[1].transpose(-2, -1)) * scale + causal;  // [B, H, T, T]
-    att = torch::dropout(torch::softmax(att, -1), dropout_, train);
+    att = FastDropout(torch::softmax(att, -1), dropout_, train);
     torch::Tensor o = torch::matmul(att, qkv[2]).permute({0, 2, 1, 3}).reshape({batch, len, d});
-    x = x + torch::dropout(b.out->forward(o), dropout_, train);
+    x = x + FastDropout(b.out->forward(o), dropout_, train);
     h = b.ln_ff->forward(x);
-    h = b.ff2->forward(torch::dropout(torch::relu(b.ff1->forward(h)), dropout_, train));
-    x = (x + torch::dropout(h, dropout_, train)) * valid;
+    h = b.ff2->forward(FastDropout(torch::relu(b.ff1->forward(h)), dropout_, train));
+    x = (x + FastDropout(h, dropout_, train)) * valid;
   }
   return ln_final_->forward(x);
 }
@@ -110,9 +118,9 @@ Gru4recNet::Gru4recNet(const SequenceOptions& options, int64_t n_items, const It
 
 torch::Tensor Gru4recNet::Encode(const torch::Tensor& ids, const torch::Tensor& table) {
   const bool train = is_training();
-  torch::Tensor x = torch::dropout(torch::embedding(table, ids), dropout_, train);  // [B, T, D]
+  torch::Tensor x = FastDropout(torch::embedding(table, ids), dropout_, train);  // [B, T, D]
   torch::Tensor out = std::get<0>(gru_->forward(x));                                 // [B, T, D]
-  return torch::dropout(out, dropout_, train);
+  return FastDropout(out, dropout_, train);
 }
 
 std::shared_ptr<SequenceNet> MakeSequenceNet(const SequenceOptions& options, int64_t n_items,

@@ -143,6 +143,8 @@ Status SequenceRecommender::ParseOptions(const std::string& model, const ModelPa
   ENCORE_RETURN_IF_ERROR(r.Choice("loss", &o->loss, {"full", "sampled"}));
   ENCORE_RETURN_IF_ERROR(r.Int("negatives", &o->negatives, 1, 1 << 20));
   ENCORE_RETURN_IF_ERROR(r.Choice("windows", &o->windows, {"last", "all"}));
+  ENCORE_RETURN_IF_ERROR(r.Bool("length_buckets", &o->length_buckets));
+  ENCORE_RETURN_IF_ERROR(r.Choice("holdout", &o->holdout, {"last", "none"}));
   ENCORE_RETURN_IF_ERROR(r.Int("patience", &o->patience, 1, 100000));
   ENCORE_RETURN_IF_ERROR(r.Int("eval_every", &o->eval_every, 1, 100000));
   ENCORE_RETURN_IF_ERROR(r.Choice("features", &o->features, {"none", "genres", "tags", "genres+tags"}));
@@ -173,6 +175,8 @@ ModelParams SequenceRecommender::Params() const {
       {"loss", o.loss},
       {"negatives", std::to_string(o.negatives)},
       {"windows", o.windows},
+      {"length_buckets", o.length_buckets ? "true" : "false"},
+      {"holdout", o.holdout},
       {"patience", std::to_string(o.patience)},
       {"eval_every", std::to_string(o.eval_every)},
       {"features", o.features},
@@ -223,6 +227,14 @@ Status SequenceRecommender::Fit(const TrainContext& ctx, const Interactions& tra
         if (later.empty()) continue;
         data.val_targets[user_idx] = static_cast<int64_t>(later.front()) + 1;
         serving[user_idx].insert(serving[user_idx].end(), later.begin(), later.end());
+      }
+    } else if (options_.holdout == "last") {
+      constexpr size_t kMinItemsForHoldout = 3;  // two left to train on
+      data.val_targets.assign(train.n_users(), 0);
+      for (auto& s : data.sequences) {
+        if (s.size() < kMinItemsForHoldout) continue;
+        data.val_targets[&s - data.sequences.data()] = s.back();
+        s.pop_back();
       }
     }
 

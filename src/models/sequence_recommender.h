@@ -14,6 +14,13 @@
 // ScoreHistory reads the given history. An empty history falls back to item
 // popularity.
 //
+// Epoch selection: with TrainContext::validation, early stopping ranks each
+// user's first validation item after her training sequence. Without it
+// (e.g. leave-one-out fitted on train + valid), `holdout=last` holds out each
+// user's last item (users with 3+ items) as the early-stopping target, trains
+// on the rest, and still serves from the full sequence: the protocol of the
+// reference SASRec implementation. `holdout=none` trains `epochs` epochs.
+//
 // Decoding (`decode`): "score" (default) returns the one-step next-item logits.
 // "beam" additionally runs beam search (GenerateSlate) and lifts the generated
 // slate, in its order, above every other item, so top-N of the scores is the
@@ -48,12 +55,14 @@ struct SequenceOptions {
   int epochs = 200;            // maximum training epochs
   int batch_size = 128;        // sequences per mini-batch
   double lr = 0.001;           // Adam learning rate after warm-up
-  int warmup_steps = 100;      // optimizer steps of linear learning-rate warm-up (0 = none)
+  int warmup_steps = 20;       // optimizer steps of linear learning-rate warm-up (0 = none)
   double clip_norm = 5.0;      // gradient-norm clipping (0 = off)
   double weight_decay = 0.0;   // Adam L2 penalty
   std::string loss = "full";   // "full": softmax cross-entropy over the catalogue; "sampled": sampled softmax
   int negatives = 256;         // sampled loss: uniform negatives shared by a batch
   std::string windows = "last";  // "last": one window of the latest L+1 items per user; "all": cover the whole history
+  bool length_buckets = true;  // batch windows of similar length (less padding); false = plain random batches
+  std::string holdout = "last";  // without TrainContext::validation: "last" holds out each user's last item for early stopping; "none" trains `epochs` epochs
   int patience = 10;           // evaluations without validation improvement before stopping
   int eval_every = 1;          // epochs between validation evaluations
   std::string features = "none";  // item side information: none | genres | tags | genres+tags
@@ -68,6 +77,7 @@ struct SequenceEpoch {
   int epoch = 0;               // 1-based
   double loss = 0;             // mean loss over the epoch's targets
   double train_seconds = 0;    // wall time of the optimisation steps
+  double train_cpu_seconds = 0;  // process CPU time of the optimisation steps (all threads)
   double eval_seconds = 0;     // wall time of the validation pass (0 when none ran)
   double val_ndcg = -1;        // validation NDCG@10 (-1 when not evaluated)
   double val_hr = -1;          // validation HR@10 (-1 when not evaluated)

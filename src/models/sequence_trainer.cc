@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -63,7 +64,60 @@ void SetLearningRate(torch::optim::Adam& optimizer, double lr) {
   }
 }
 
+// Rows per chunk so that a chunk of logits stays around 16 MB: below glibc's
+// mmap threshold, so the buffer is recycled instead of page-faulted afresh.
+int64_t ChunkRows(int64_t n_items) { return std::max<int64_t>(64, (int64_t{4} << 20) / std::max<int64_t>(1, n_items)); }
+
+class FullSoftmaxCrossEntropyFn : public torch::autograd::Function<FullSoftmaxCrossEntropyFn> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& h,
+                               const torch::Tensor& items, const torch::Tensor& targets) {
+    const int64_t n = h.size(0);
+    const int64_t chunk = ChunkRows(items.size(0));
+    torch::Tensor lse = torch::empty({n}, h.options());  // log-sum-exp per row
+    for (int64_t begin = 0; begin < n; begin += chunk) {
+      const int64_t end = std::min(n, begin + chunk);
+      torch::Tensor logits = torch::mm(h.slice(0, begin, end), items.t());  // [c, n_items]
+      lse.slice(0, begin, end).copy_(torch::logsumexp(logits, 1));
+    }
+    torch::Tensor target_logits = (h * items.index_select(0, targets)).sum(1);  // [N]
+    ctx->save_for_backward({h, items, targets, lse});
+    return (lse - target_logits).mean();
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grad_outputs) {
+    auto saved = ctx->get_saved_variables();
+    const torch::Tensor& h = saved[0];
+    const torch::Tensor& items = saved[1];
+    const torch::Tensor& targets = saved[2];
+    const torch::Tensor& lse = saved[3];
+    const int64_t n = h.size(0);
+    const int64_t chunk = ChunkRows(items.size(0));
+    const torch::Tensor scale = grad_outputs[0] / static_cast<double>(n);
+    torch::Tensor grad_h = torch::empty_like(h);
+    torch::Tensor grad_items = torch::zeros_like(items);
+    for (int64_t begin = 0; begin < n; begin += chunk) {
+      const int64_t end = std::min(n, begin + chunk);
+      torch::Tensor hc = h.slice(0, begin, end);
+      // p: [c, n_items] = (softmax - one_hot(target)) * grad / N
+      torch::Tensor p = torch::mm(hc, items.t());
+      p.sub_(lse.slice(0, begin, end).unsqueeze(1)).exp_();
+      p.scatter_add_(1, targets.slice(0, begin, end).unsqueeze(1),
+                     torch::full({end - begin, 1}, -1.0, p.options()));
+      p.mul_(scale);
+      grad_h.slice(0, begin, end).copy_(torch::mm(p, items));
+      grad_items.addmm_(p.t(), hc);
+    }
+    return {grad_h, grad_items, torch::Tensor()};
+  }
+};
+
 }  // namespace
+
+torch::Tensor FullSoftmaxCrossEntropy(const torch::Tensor& h, const torch::Tensor& items, const torch::Tensor& targets) {
+  return FullSoftmaxCrossEntropyFn::apply(h, items, targets);
+}
 
 NextItemMetrics EvaluateNextItem(SequenceNet& net, const std::vector<std::vector<int64_t>>& sequences,
                                  const std::vector<int64_t>& targets, int max_len, int k) {
@@ -75,6 +129,9 @@ NextItemMetrics EvaluateNextItem(SequenceNet& net, const std::vector<std::vector
   for (size_t user_idx = 0; user_idx < targets.size(); ++user_idx) {
     if (targets[user_idx] > 0 && !sequences[user_idx].empty()) users.push_back(static_cast<int64_t>(user_idx));
   }
+  // Similar lengths share a batch: less padding to encode.
+  std::stable_sort(users.begin(), users.end(),
+                   [&](int64_t a, int64_t b) { return sequences[a].size() < sequences[b].size(); });
   NextItemMetrics m;
   for (size_t start = 0; start < users.size(); start += kEvalBatch) {
     const size_t stop = std::min(users.size(), start + kEvalBatch);
@@ -144,11 +201,24 @@ Status TrainSequenceNet(SequenceNet& net, const TrainData& data, const SequenceO
     SequenceEpoch record;
     record.epoch = epoch;
     const auto epoch_start = Clock::now();
+    const std::clock_t epoch_cpu_start = std::clock();
     net.train();
     std::shuffle(order.begin(), order.end(), rng);
+    if (options.length_buckets) {
+      // Batches of similar lengths (attention costs T^2 per sequence), with a
+      // random jitter of up to 25% of the length so batches differ between
+      // epochs; the batch order is shuffled again below.
+      std::uniform_real_distribution<double> jitter(1.0, 1.25);
+      std::vector<double> key(windows.size());
+      for (size_t i = 0; i < windows.size(); ++i) key[i] = static_cast<double>(windows[i].end - windows[i].begin) * jitter(rng);
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key[a] < key[b]; });
+    }
+    std::vector<size_t> batch_starts;
+    for (size_t first = 0; first < order.size(); first += options.batch_size) batch_starts.push_back(first);
+    std::shuffle(batch_starts.begin(), batch_starts.end(), rng);
     double loss_sum = 0;
     int64_t target_count = 0;
-    for (size_t first = 0; first < order.size(); first += options.batch_size) {
+    for (size_t first : batch_starts) {
       const size_t last = std::min(order.size(), first + static_cast<size_t>(options.batch_size));
       int64_t longest = 1;
       for (size_t i = first; i < last; ++i) longest = std::max(longest, windows[order[i]].end - windows[order[i]].begin - 1);
@@ -177,7 +247,7 @@ Status TrainSequenceNet(SequenceNet& net, const TrainData& data, const SequenceO
       torch::Tensor item_targets = flat_targets.index_select(0, where) - 1;     // [N]
       torch::Tensor loss;
       if (!sampled) {
-        loss = torch::nn::functional::cross_entropy(SequenceNet::Logits(hv, table), item_targets);
+        loss = FullSoftmaxCrossEntropy(hv, table.slice(0, 1), item_targets);
       } else {
         // Sampled softmax: the positive against uniform negatives shared by the batch;
         // a negative equal to the positive is masked out.
@@ -200,6 +270,7 @@ Status TrainSequenceNet(SequenceNet& net, const TrainData& data, const SequenceO
     }
     record.loss = target_count > 0 ? loss_sum / static_cast<double>(target_count) : 0.0;
     record.train_seconds = SecondsSince(epoch_start);
+    record.train_cpu_seconds = static_cast<double>(std::clock() - epoch_cpu_start) / CLOCKS_PER_SEC;
 
     bool stop = false;
     char note[160];

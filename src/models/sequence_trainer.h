@@ -29,6 +29,13 @@ struct TrainData {
 Status TrainSequenceNet(SequenceNet& net, const TrainData& data, const SequenceOptions& options,
                         const RunContext& run, const std::string& label, SequenceTrainReport* report);
 
+// Mean softmax cross-entropy of rows of h against every item, computed in row
+// chunks with the gradient written directly (softmax minus one-hot), so the
+// [N, n_items] logits never exist at once and log_softmax's backward is not
+// used. h: [N, D]; items: [n_items, D]; targets: [N] int64 item indices.
+// Same value and gradients as cross_entropy(h @ items^T, targets).
+torch::Tensor FullSoftmaxCrossEntropy(const torch::Tensor& h, const torch::Tensor& items, const torch::Tensor& targets);
+
 struct NextItemMetrics {
   double ndcg = 0;   // NDCG@k of the target, averaged over users with a target
   double hr = 0;     // HR@k

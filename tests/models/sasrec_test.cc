@@ -8,6 +8,7 @@
 
 #include "core/binary_io.h"
 #include "models/sequence_test_util.h"
+#include "models/sequence_trainer.h"
 
 namespace encore {
 namespace {
@@ -54,7 +55,38 @@ TEST(Sasrec, PackLastTokensKeepsTheLatestItemsLeftAligned) {
   EXPECT_TRUE(torch::equal(ids, torch::tensor({{3, 4, 5}, {7, 0, 0}}, torch::kInt64)));
 }
 
+TEST(Sasrec, ChunkedFullSoftmaxMatchesTorchCrossEntropy) {
+  torch::manual_seed(3);
+  // 3000 items: several row chunks, so chunk boundaries are exercised.
+  torch::Tensor h = torch::randn({2000, 8}, torch::requires_grad());
+  torch::Tensor items = torch::randn({3000, 8}, torch::requires_grad());
+  torch::Tensor targets = torch::randint(0, 3000, {2000}, torch::kInt64);
+  torch::Tensor ours = seq::FullSoftmaxCrossEntropy(h, items, targets);
+  auto our_grads = torch::autograd::grad({ours}, {h, items});
+  torch::Tensor ref = torch::nn::functional::cross_entropy(torch::mm(h, items.t()), targets);
+  auto ref_grads = torch::autograd::grad({ref}, {h, items});
+  EXPECT_NEAR(ours.item<float>(), ref.item<float>(), 1e-4);
+  EXPECT_TRUE(torch::allclose(our_grads[0], ref_grads[0], 1e-4, 1e-7));
+  EXPECT_TRUE(torch::allclose(our_grads[1], ref_grads[1], 1e-4, 1e-7));
+}
+
 TEST(Sasrec, LossDecreasesAndLearnsTheSuccessorTask) { testing::ExpectLearnsSuccessorTask("sasrec"); }
+
+TEST(Sasrec, WithoutValidationHoldsOutTheLastItemButServesTheWholeSequence) {
+  auto data = MakeSuccessorData(60, 30, 12);
+  auto model = MustCreate("sasrec", SmallParams());
+  ASSERT_NE(model, nullptr);
+  ASSERT_TRUE(model->Fit(OneThread(), data.train).ok());
+  const auto& seq_model = static_cast<const SequenceRecommender&>(*model);
+  EXPECT_GT(seq_model.train_report().best_val_ndcg, 0.9);
+  EXPECT_EQ(seq_model.UserSequence(4).size(), 11u);
+  auto none = MustCreate("sasrec", SmallParams({{"holdout", "none"}, {"epochs", "3"}}));
+  ASSERT_TRUE(none->Fit(OneThread(), data.train).ok());
+  const auto& report = static_cast<const SequenceRecommender&>(*none).train_report();
+  EXPECT_EQ(report.epochs.size(), 3u);
+  EXPECT_EQ(report.best_epoch, 3);
+  EXPECT_LT(report.best_val_ndcg, 0.0);
+}
 
 TEST(Sasrec, SaveLoadRoundTripKeepsScores) { testing::ExpectSaveLoadRoundTrip("sasrec"); }
 
