@@ -5,6 +5,7 @@ namespace encore::cli {
 void AddAllCommands(CLI::App& app, int* exit_code) {
   AddTrainCommand(app, exit_code);
   AddRecommendCommand(app, exit_code);
+  AddSearchCommand(app, exit_code);
   AddServeCommand(app, exit_code);
   AddEvalCommand(app, exit_code);
 }

@@ -7,6 +7,7 @@ namespace encore::cli {
 
 void AddTrainCommand(CLI::App& app, int* exit_code);      // cmd_train.cc
 void AddRecommendCommand(CLI::App& app, int* exit_code);  // cmd_recommend.cc
+void AddSearchCommand(CLI::App& app, int* exit_code);     // cmd_search.cc
 void AddServeCommand(CLI::App& app, int* exit_code);      // cmd_serve.cc
 void AddEvalCommand(CLI::App& app, int* exit_code);       // cmd_eval.cc
 
