@@ -7,6 +7,9 @@ namespace encore::cli {
 
 void AddTrainCommand(CLI::App& app, int* exit_code);      // cmd_train.cc
 void AddRecommendCommand(CLI::App& app, int* exit_code);  // cmd_recommend.cc
+void AddImportCommand(CLI::App& app, int* exit_code);     // cmd_import.cc
+void AddStatsCommand(CLI::App& app, int* exit_code);      // cmd_stats.cc
+void AddDemoDataCommand(CLI::App& app, int* exit_code);   // cmd_demo_data.cc
 void AddSearchCommand(CLI::App& app, int* exit_code);     // cmd_search.cc
 void AddServeCommand(CLI::App& app, int* exit_code);      // cmd_serve.cc
 void AddEvalCommand(CLI::App& app, int* exit_code);       // cmd_eval.cc

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ingest/text_file.h"
 
@@ -96,6 +97,9 @@ Status ParseLastfm2k(const std::string& dir, const ImportOptions& options, Parse
     // item position -> tag -> number of users who gave it.
     std::unordered_map<size_t, std::unordered_map<std::string, int64_t>> tag_counts;
     idx_t unknown_artist = 0;
+    idx_t same_day = 0;
+    // One `tag` event per (user, artist, day): the store would count the rest as duplicates.
+    std::unordered_set<std::string> tag_event_keys;
     ENCORE_ASSIGN_OR_RETURN(TextFile file, OpenWithHeader(dir, "user_taggedartists.dat",
                                                           "userID\tartistID\ttagID\tday\tmonth\tyear", options));
     ENCORE_RETURN_IF_ERROR(ForEachLine(file, sink, report, [&](std::string_view line) -> Status {
@@ -123,6 +127,10 @@ Status ParseLastfm2k(const std::string& dir, const ImportOptions& options, Parse
       e.user = std::to_string(user);
       e.type = EventType::kTag;
       e.timestamp = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * kSecondsPerDay;
+      if (!tag_event_keys.insert(e.user + '\t' + e.item + '\t' + std::to_string(e.timestamp)).second) {
+        ++same_day;
+        return Status::Ok();
+      }
       batch.events.push_back(std::move(e));
       return Status::Ok();
     }));
@@ -132,6 +140,11 @@ Status ParseLastfm2k(const std::string& dir, const ImportOptions& options, Parse
         return a.second != b.second ? a.second > b.second : a.first < b.first;
       });
       for (auto& [tag, count] : sorted) batch.items[pos].tags.push_back(tag);
+    }
+    if (same_day > 0) {
+      report.notes.push_back(std::to_string(same_day) +
+                             " tag assignments repeat a (user, artist, day) already tagged; all their tags are kept "
+                             "on the artist, with one tag event per (user, artist, day)");
     }
     if (unknown_artist > 0) {
       report.notes.push_back(std::to_string(unknown_artist) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ingest/text_file.h"
 
@@ -271,6 +272,9 @@ Status ParseMovieLensLatest(const std::string& dir, const ImportOptions& options
   }
 
   if (std::string path = JoinPath(dir, "tags.csv"); FileExists(path)) {
+    // One `tag` event per (user, movie, timestamp): the store would count the rest as duplicates.
+    std::unordered_set<std::string> tag_event_keys;
+    idx_t same_time = 0;
     ENCORE_ASSIGN_OR_RETURN(TextFile file, TextFile::Open(path, options.max_line_bytes));
     ENCORE_RETURN_IF_ERROR(ExpectHeader(file, "userId,movieId,tag,timestamp"));
     ENCORE_RETURN_IF_ERROR(ForEachLine(file, sink, report, [&](std::string_view line) -> Status {
@@ -291,9 +295,18 @@ Status ParseMovieLensLatest(const std::string& dir, const ImportOptions& options
       e.item = std::to_string(item);
       e.type = EventType::kTag;
       e.timestamp = ts;
+      if (!tag_event_keys.insert(e.user + '\t' + e.item + '\t' + std::to_string(ts)).second) {
+        ++same_time;
+        return Status::Ok();
+      }
       batch.events.push_back(std::move(e));
       return Status::Ok();
     }));
+    if (same_time > 0) {
+      report.notes.push_back(std::to_string(same_time) +
+                             " tags in tags.csv share a (user, movie, timestamp) with another; all are kept as item "
+                             "tags, with one tag event per (user, movie, timestamp)");
+    }
   }
   return Status::Ok();
 }

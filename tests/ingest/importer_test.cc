@@ -237,7 +237,8 @@ TEST(Import, Lastfm2kSmallFolder) {
   EXPECT_EQ(f.store->GetItem("2")->title, "Mot\xC3\xB6rhead");
   EXPECT_EQ(f.store->GetItem("1")->tags, (std::vector<std::string>{"icelandic", "metal"}));
   EXPECT_EQ(r->written.links_written, 2);
-  EXPECT_EQ(r->notes.size(), 1u);
+  EXPECT_EQ(r->notes.size(), 2u);
+  EXPECT_EQ(r->written.events_duplicate, 0);
   EventQuery q;
   q.types = {EventType::kTag};
   auto tags = f.store->ReadEvents(q);
