@@ -1,4 +1,4 @@
-// encore eval --db PATH --protocol NAME [--filter rating>=4 ...] [--ratios 0.8,0.1,0.1]
+// encore eval --db PATH --protocol NAME [--filter 'rating>=4' ...] [--ratios 0.8,0.1,0.1]
 //             --models m1,m2 [--param model.key=value ...] [--params-file model=FILE ...]
 //             [--k 10,20] [--seed N] [--json] [--out DIR] [--dump-split DIR]
 // Splits the store's interactions with the protocol, trains every model on the
@@ -212,7 +212,8 @@ void AddEvalCommand(CLI::App& app, int* exit_code) {
                   "random-ratio | stratified | leave-one-out | temporal | new-items (docs/metrics.md)")
       ->required();
   cmd->add_option("--filter", args->filters,
-                  "filter before splitting: rating>=R, weight>=W, kcore=K, user-core=K, item-core=K (repeatable)");
+                  "filter before splitting (repeatable): 'rating>=R' (quoted) or min-rating=R, 'weight>=W' or min-weight=W, "
+                  "kcore=K, user-core=K, item-core=K");
   cmd->add_option("--ratios", args->ratios, "train,valid,test ratios summing to 1 (default per protocol)");
   cmd->add_option("--cut", args->cut, "temporal protocol: test = events at or after this unix time");
   cmd->add_option("--models", args->models, "comma-separated model names (see `encore models`)")->required();

@@ -12,6 +12,8 @@ namespace encore {
 namespace {
 
 constexpr double kRatioTolerance = 1e-6;
+constexpr const char* kFilterHelp =
+    "rating>=R or min-rating=R, weight>=W or min-weight=W, kcore=K, user-core=K, item-core=K";
 
 // Per-user random streams: derived from the seed and the user index so a
 // user's split does not depend on the other users or on iteration order.
@@ -235,12 +237,18 @@ Status ProtocolOptions::AddFilter(const std::string& text) {
     ENCORE_ASSIGN_OR_RETURN(double v, ParseNumber(text.substr(ge + 2), text));
     if (key == "rating") min_rating = v;
     else if (key == "weight") min_weight = v;
-    else return InvalidArgument("unknown filter '" + text + "' (known: rating>=R, weight>=W, kcore=K, user-core=K, item-core=K)");
+    else return InvalidArgument("unknown filter '" + text + "' (known: " + kFilterHelp + ")");
     return Status::Ok();
   }
   auto eq = text.find('=');
   if (eq != std::string::npos) {
     const std::string key = text.substr(0, eq);
+    // Shell-safe spellings of rating>=R and weight>=W (an unquoted '>' is a redirection).
+    if (key == "min-rating" || key == "min-weight") {
+      ENCORE_ASSIGN_OR_RETURN(double v, ParseNumber(text.substr(eq + 1), text));
+      (key == "min-rating" ? min_rating : min_weight) = v;
+      return Status::Ok();
+    }
     if (key == "kcore" || key == "user-core" || key == "item-core") {
       ENCORE_ASSIGN_OR_RETURN(int k, ParseCore(text.substr(eq + 1), text));
       if (key != "item-core") user_core = k;
@@ -248,7 +256,12 @@ Status ProtocolOptions::AddFilter(const std::string& text) {
       return Status::Ok();
     }
   }
-  return InvalidArgument("unknown filter '" + text + "' (known: rating>=R, weight>=W, kcore=K, user-core=K, item-core=K)");
+  std::string hint;
+  if (text == "rating" || text == "weight") {
+    hint = "; quote it (--filter '" + text + ">=4') since the shell reads '>' as a redirection, or write min-" +
+           text + "=4";
+  }
+  return InvalidArgument("unknown filter '" + text + "' (known: " + kFilterHelp + ")" + hint);
 }
 
 Status ProtocolOptions::Validate() const {

@@ -62,8 +62,8 @@ struct ProtocolOptions {
   // only (false). Unset = the protocol's default (false for random-ratio, as RecBole).
   std::optional<bool> fit_on_valid;
 
-  // Parses one `--filter` text: "rating>=4", "weight>=1", "kcore=5" (users and items),
-  // "user-core=5", "item-core=5".
+  // Parses one `--filter` text: "rating>=4" (or "min-rating=4"), "weight>=1" (or
+  // "min-weight=1"), "kcore=5" (users and items), "user-core=5", "item-core=5".
   Status AddFilter(const std::string& text);
   // Checks the protocol name, ratios (count, range, sum 1 within 1e-6) and filters.
   Status Validate() const;

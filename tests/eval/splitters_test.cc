@@ -203,7 +203,12 @@ TEST(Splitters, ParsesFilters) {
   EXPECT_TRUE(o.AddFilter("item-core=3").ok());
   EXPECT_TRUE(o.AddFilter("weight>=1.5").ok());
   EXPECT_EQ(o.DescribeFilters(), "weight>=1.5, user-core=5, item-core=3");
+  EXPECT_TRUE(o.AddFilter("min-rating=3.5").ok());
+  EXPECT_EQ(*o.min_rating, 3.5);
   EXPECT_EQ(o.AddFilter("rating>four").code(), StatusCode::kInvalidArgument);
+  // What the shell leaves of an unquoted rating>=4: a hint to quote it.
+  Status s = o.AddFilter("rating");
+  EXPECT_NE(s.message().find("quote"), std::string::npos) << s.message();
   EXPECT_EQ(o.AddFilter("kcore=0").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(o.AddFilter("rating>=x").code(), StatusCode::kInvalidArgument);
 }
