@@ -62,6 +62,7 @@ void Catalog::Set(ItemIdx idx, Item item, bool deleted) {
   ENCORE_CHECK(idx >= 0);
   while (static_cast<ItemIdx>(items_.size()) <= idx) {
     items_.push_back({std::make_shared<const Item>(), true, {}});
+    deleted_.push_back(1);
   }
   CatalogItem& slot = items_[idx];
   if (!slot.item->id.empty() && slot.item->id != item.id) index_.erase(slot.item->id);
@@ -69,12 +70,14 @@ void Catalog::Set(ItemIdx idx, Item item, bool deleted) {
   slot.features = ItemFeatures(item);
   slot.item = std::make_shared<const Item>(std::move(item));
   slot.deleted = deleted;
+  deleted_[idx] = deleted ? 1 : 0;
   ++version_;
 }
 
 void Catalog::MarkDeleted(ItemIdx idx) {
   if (idx < 0 || idx >= size()) return;
   items_[idx].deleted = true;
+  deleted_[idx] = 1;
   ++version_;
 }
 
@@ -99,10 +102,11 @@ bool ItemFilter::Matches(const Catalog& catalog, ItemIdx item) const {
 }
 
 ItemMask BuildExclusionMask(const Catalog& catalog, const ItemFilter& filter, std::span<const ItemIdx> consumed) {
-  ItemMask mask(catalog.size());
-  const bool restrictive = filter.Restrictive();
-  for (ItemIdx item_idx = 0; item_idx < catalog.size(); ++item_idx) {
-    if (catalog.at(item_idx).deleted || (restrictive && !filter.Matches(catalog, item_idx))) mask.Set(item_idx);
+  ItemMask mask(catalog.deleted_flags());
+  if (filter.Restrictive()) {
+    for (ItemIdx item_idx = 0; item_idx < catalog.size(); ++item_idx) {
+      if (!filter.Matches(catalog, item_idx)) mask.Set(item_idx);
+    }
   }
   for (ItemIdx item : filter.exclude) mask.Set(item);
   for (ItemIdx item : consumed) mask.Set(item);

@@ -50,9 +50,12 @@ class Catalog {
   void MarkDeleted(ItemIdx idx);
   // Incremented by every change: caches derived from the catalogue compare it.
   uint64_t version() const { return version_; }
+  // deleted_flags()[i] == 1 when item i is deleted (a compact copy for masks).
+  const std::vector<char>& deleted_flags() const { return deleted_; }
 
  private:
   std::vector<CatalogItem> items_;
+  std::vector<char> deleted_;
   std::unordered_map<std::string, ItemIdx> index_;
   uint64_t version_ = 0;
 };
@@ -61,6 +64,10 @@ class Catalog {
 class ItemMask {
  public:
   explicit ItemMask(idx_t n = 0) : data_(new bool[static_cast<size_t>(n)]()), size_(static_cast<size_t>(n)) {}
+  // A mask with item i set where flags[i] != 0.
+  explicit ItemMask(const std::vector<char>& flags) : ItemMask(static_cast<idx_t>(flags.size())) {
+    for (size_t i = 0; i < size_; ++i) data_[i] = flags[i] != 0;
+  }
   void Set(ItemIdx item) {
     if (item >= 0 && static_cast<size_t>(item) < size_) data_[item] = true;
   }

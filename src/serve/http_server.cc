@@ -294,6 +294,9 @@ void HttpServer::AddRoutes() {
   add("GET", "/", Access::kOpen, [](const Call&) -> StatusOr<Reply> {
     return Reply{200, std::string(DashboardHtml()), "text/html; charset=utf-8"};
   });
+  add("GET", "/favicon.ico", Access::kOpen, [](const Call&) -> StatusOr<Reply> {
+    return Reply{204, "", "image/x-icon"};  // browsers ask for it; none, without a 404
+  });
   add("GET", "/health/live", Access::kOpen, [](const Call&) -> StatusOr<Reply> {
     return Reply::Json({{"status", "live"}});
   });

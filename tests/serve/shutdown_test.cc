@@ -94,8 +94,8 @@ TEST(ServeProcess, SigtermLosesNoAcknowledgedEvent) {
     while (!stop) {
       nlohmann::json batch = {{"events", nlohmann::json::array()}};
       for (int i = 0; i < 5; ++i) {
-        batch["events"].push_back({{"user", "load" + std::to_string(client_id)},
-                                   {"item", "m" + std::to_string(i)},
+        batch["events"].push_back({{"user", std::string("load").append(std::to_string(client_id))},
+                                   {"item", std::string("m").append(std::to_string(i))},
                                    {"type", "click"},
                                    {"timestamp", ts++}});
       }
