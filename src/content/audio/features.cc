@@ -90,19 +90,27 @@ void EstimateTempo(const std::vector<float>& odf, double frame_s, const std::vec
     for (int64_t j = std::max<int64_t>(0, i - half); j <= std::min(n - 1, i + half); ++j, ++cnt) sum += odf[static_cast<size_t>(j)];
     novelty[static_cast<size_t>(i)] = std::max(0.0, odf[static_cast<size_t>(i)] - sum / static_cast<double>(cnt));
   }
-  // acf: [max_lag + 2], unbiased (divided by the overlap length).
-  std::vector<double> acf(static_cast<size_t>(max_lag + 2), 0.0);
-  for (int64_t lag = std::max<int64_t>(1, min_lag - 1); lag <= max_lag + 1; ++lag) {
+  // acf: [max_lag + 3], unbiased (divided by the overlap length).
+  std::vector<double> acf(static_cast<size_t>(max_lag + 3), 0.0);
+  for (int64_t lag = std::max<int64_t>(1, min_lag - 2); lag <= max_lag + 2; ++lag) {
     double sum = 0;
     for (int64_t i = 0; i + lag < n; ++i) sum += novelty[static_cast<size_t>(i)] * novelty[static_cast<size_t>(i + lag)];
     acf[static_cast<size_t>(lag)] = sum / static_cast<double>(n - lag);
   }
+  // smooth: [max_lag + 2], three-lag sums. A period between two lags (126 BPM
+  // is 20.5 hops) splits its peak over both, and the unsplit peak at twice
+  // the period would otherwise win.
+  std::vector<double> smooth(static_cast<size_t>(max_lag + 2), 0.0);
+  for (int64_t lag = std::max<int64_t>(2, min_lag - 1); lag <= max_lag + 1; ++lag) {
+    smooth[static_cast<size_t>(lag)] =
+        acf[static_cast<size_t>(lag - 1)] + acf[static_cast<size_t>(lag)] + acf[static_cast<size_t>(lag + 1)];
+  }
   double best = 0;
-  for (int64_t lag = min_lag; lag <= max_lag; ++lag) best = std::max(best, acf[static_cast<size_t>(lag)]);
+  for (int64_t lag = min_lag; lag <= max_lag; ++lag) best = std::max(best, smooth[static_cast<size_t>(lag)]);
   if (best <= 0) return;
   double period = 0;
-  for (int64_t lag = std::max<int64_t>(min_lag, 2); lag <= max_lag; ++lag) {
-    const double a = acf[static_cast<size_t>(lag - 1)], b = acf[static_cast<size_t>(lag)], c = acf[static_cast<size_t>(lag + 1)];
+  for (int64_t lag = std::max<int64_t>(min_lag, 3); lag <= max_lag; ++lag) {
+    const double a = smooth[static_cast<size_t>(lag - 1)], b = smooth[static_cast<size_t>(lag)], c = smooth[static_cast<size_t>(lag + 1)];
     if (b >= a && b >= c && b >= kOctaveShare * best) {
       const double denom = a - 2 * b + c;
       const double delta = denom < 0 ? std::clamp(0.5 * (a - c) / denom, -0.5, 0.5) : 0.0;
@@ -421,7 +429,7 @@ std::vector<float> FeatureVector(const AudioFeatures& f) {
 
 std::vector<std::string> Tags(const AudioFeatures& f) {
   std::vector<std::string> tags;
-  if (f.silence_fraction > 0.8) {
+  if (f.speech_fraction + f.music_fraction < 0.2) {
     tags.push_back("mostly silent");
     return tags;
   }

@@ -12,6 +12,7 @@ namespace {
 constexpr double kMinPitchHz = 40;    // below: not a pitch yinfast can track at these windows
 constexpr double kMaxPitchHz = 4000;
 constexpr double kMinActiveShare = 0.3;  // of a window's frames, else the window is silence
+constexpr double kTransientAboveSilenceDb = 20;  // ...unless a frame is this much above the silence level
 
 struct PitchDeleter {
   void operator()(aubio_pitch_t* p) const { del_aubio_pitch(p); }
@@ -34,17 +35,23 @@ SegmentKind ClassifyWindow(const FrameTrack& t, size_t begin, size_t end, const 
   size_t changes = 0;
   bool prev_voiced = false;
   std::vector<float> pitches;
+  double peak_db = -1e9;
   for (size_t frame_idx = begin; frame_idx < end; ++frame_idx) {
     const bool is_active = t.level_db[frame_idx] > o.silence_db;
     const bool is_voiced = is_active && t.confidence[frame_idx] >= o.min_pitch_confidence &&
                            t.pitch_hz[frame_idx] > kMinPitchHz && t.pitch_hz[frame_idx] < kMaxPitchHz;
     active += is_active;
+    peak_db = std::max(peak_db, static_cast<double>(t.level_db[frame_idx]));
     voiced += is_voiced;
     if (frame_idx > begin && is_voiced != prev_voiced) ++changes;
     prev_voiced = is_voiced;
     if (is_voiced) pitches.push_back(t.pitch_hz[frame_idx]);
   }
-  if (static_cast<double>(active) < kMinActiveShare * static_cast<double>(n)) return SegmentKind::kSilence;
+  // Mostly quiet and no loud transient: silence. Sparse clicks or drum hits
+  // leave most frames quiet too, but they are music.
+  if (static_cast<double>(active) < kMinActiveShare * static_cast<double>(n) && peak_db < o.silence_db + kTransientAboveSilenceDb) {
+    return SegmentKind::kSilence;
+  }
   const double seconds = static_cast<double>(n) * t.frame_s;
   const double voiced_share = static_cast<double>(voiced) / static_cast<double>(active);
   const double change_rate = static_cast<double>(changes) / seconds;

@@ -1,7 +1,8 @@
 // Speech / music / silence detection: decides which stretches of a soundtrack
 // are transcribed. A heuristic over one-second windows of yinfast pitch and
 // frame energy (no trained model ships with Debian):
-//   - silence: most frames below the silence level;
+//   - silence: most frames below the silence level and none 20 dB above it
+//     (sparse clicks and drum hits leave most frames quiet but are music);
 //   - speech: voicing switches on and off at syllable rate (>= 3 changes/s),
 //     roughly half the active frames are pitched, and the pitch lies in the
 //     range of the human voice (70-400 Hz);

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +39,13 @@ std::string SineSum(const std::vector<double>& freqs) {
     expr += Num(kToneAmplitude) + "*sin(2*PI*" + Num(f) + "*t)";
   }
   return expr.empty() ? "0" : expr;
+}
+
+// Titles fit the frame: at most an eighth of the height, and narrow enough
+// for the whole line (bold DejaVu caps average ~0.7 em) inside the box.
+int TitleFontSize(const VideoSpec& spec, const std::string& title) {
+  const double fit = 0.8 * spec.width / (0.7 * static_cast<double>(std::max<size_t>(1, title.size())));
+  return std::max(8, static_cast<int>(std::min(spec.height / 8.0, fit)));
 }
 
 }  // namespace
@@ -157,7 +165,7 @@ Status Video(const VideoSpec& spec, const std::string& out) {
     }
     if (!shot.title.empty()) {
       graph << ",drawtext=fontfile=" << kTitleFont << ":text='" << DrawtextEscape(shot.title)
-            << "':fontsize=" << spec.height / 8 << ":fontcolor=white:box=1:boxcolor=black@0.85:boxborderw=12"
+            << "':fontsize=" << TitleFontSize(spec, shot.title) << ":fontcolor=white:box=1:boxcolor=black@0.85:boxborderw=12"
             << ":x=(w-text_w)/2:y=(h-text_h)/2";
     }
     graph << "[s" << i << "];";

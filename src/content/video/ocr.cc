@@ -14,13 +14,22 @@ namespace {
 constexpr int kUpscaleBelowWidth = 640;
 
 // Box edges and frame borders next to text read as these; they never end a title.
-bool IsEdgeJunk(char c) { return std::strchr("|_~`'\"[](){}\\/", c) != nullptr; }
+bool IsEdgeJunk(char c) { return std::strchr("|_~`'\"[](){}\\/=", c) != nullptr; }
 
 std::string TrimJunk(std::string s) {
   size_t b = 0, e = s.size();
   while (b < e && (IsEdgeJunk(s[b]) || s[b] == ' ')) ++b;
   while (e > b && (IsEdgeJunk(s[e - 1]) || s[e - 1] == ' ')) --e;
   return s.substr(b, e - b);
+}
+
+// Lower-cased letters and digits only: two readings of one line compare equal.
+std::string AlnumKey(const std::string& s) {
+  std::string key;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return key;
 }
 
 std::string CollapseSpaces(const char* raw) {
@@ -57,8 +66,6 @@ StatusOr<std::unique_ptr<TextReader>> TextReader::Create(const TextReaderOptions
                               "' language data (install tesseract-ocr-" + options.language + ")");
   }
   impl->api.SetPageSegMode(tesseract::PSM_AUTO);
-  // Keyframes carry no resolution; tell Tesseract a typical screen one.
-  impl->api.SetVariable("user_defined_dpi", "150");
   impl->api.SetVariable("debug_file", "/dev/null");  // no "Detected N diacritics" on stderr
   return std::unique_ptr<TextReader>(new TextReader(std::move(impl)));
 }
@@ -93,23 +100,39 @@ StatusOr<std::vector<TextLine>> TextReader::Read(const media::VideoFrame& frame)
     }
   }
   tesseract::TessBaseAPI& api = impl_->api;
-  api.SetImage(gray.data(), w, h, 1, w);
-  if (api.Recognize(nullptr) != 0) return Internal("Tesseract failed to recognise the frame");
   std::vector<TextLine> lines;
-  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
-  if (it != nullptr) {
-    do {
-      std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
-      if (!text) continue;
-      TextLine line{TrimJunk(CollapseSpaces(text.get())), it->Confidence(tesseract::RIL_TEXTLINE)};
-      int alnum = 0;
-      for (char c : line.text) alnum += std::isalnum(static_cast<unsigned char>(c)) ? 1 : 0;
-      if (line.confidence >= impl_->options.min_confidence && alnum >= impl_->options.min_alnum) {
-        lines.push_back(std::move(line));
-      }
-    } while (it->Next(tesseract::RIL_TEXTLINE));
+  // Two binarisations, lines merged: global Otsu, and local Sauvola. Otsu
+  // loses white text in a dark box over a mid-grey picture (text and picture
+  // fall on the same side of its one threshold); Sauvola loses text on some
+  // busy backgrounds or splits its letters. Sauvola's window follows the
+  // resolution: at 70 dpi it spans a title's letters on these frames.
+  const std::pair<const char*, const char*> passes[] = {{"0", "150"}, {"2", "70"}};
+  for (const auto& [method, dpi] : passes) {
+    api.SetVariable("thresholding_method", method);
+    api.SetVariable("user_defined_dpi", dpi);
+    api.SetImage(gray.data(), w, h, 1, w);
+    if (api.Recognize(nullptr) != 0) return Internal("Tesseract failed to recognise the frame");
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (it != nullptr) {
+      do {
+        std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        if (!text) continue;
+        TextLine line{TrimJunk(CollapseSpaces(text.get())), it->Confidence(tesseract::RIL_TEXTLINE)};
+        const std::string key = AlnumKey(line.text);
+        if (line.confidence < impl_->options.min_confidence || static_cast<int>(key.size()) < impl_->options.min_alnum) {
+          continue;
+        }
+        // The same line from both passes (spacing aside): keep the surer reading.
+        auto same = std::find_if(lines.begin(), lines.end(), [&](const TextLine& l) { return AlnumKey(l.text) == key; });
+        if (same == lines.end()) {
+          lines.push_back(std::move(line));
+        } else if (line.confidence > same->confidence) {
+          *same = std::move(line);
+        }
+      } while (it->Next(tesseract::RIL_TEXTLINE));
+    }
+    api.Clear();
   }
-  api.Clear();
   return lines;
 }
 

@@ -1,8 +1,10 @@
 // On-screen text with Tesseract (Debian libtesseract-dev + tesseract-ocr-eng).
 // A keyframe is converted to grey, scaled up 2x when under 640 px wide (small
-// captions read far better), and read with automatic page segmentation; lines
-// below `min_confidence` or without `min_alnum` letters/digits are dropped
-// (textures and test patterns otherwise read as stray symbols).
+// captions read far better), and read twice with automatic page segmentation:
+// global (Otsu) and local (Sauvola) binarisation, each rescuing titles the
+// other loses; the lines are merged. Lines below `min_confidence` or without
+// `min_alnum` letters/digits are dropped (textures and test patterns otherwise
+// read as stray symbols), and box-edge junk ("|", "_", "=") is trimmed.
 //
 // Thread-safety: a TextReader holds one Tesseract engine and is NOT
 // thread-safe; create one per worker thread.

@@ -123,28 +123,32 @@ std::vector<Shot> SegmentShots(const std::vector<FrameSignature>& frames, double
       if (j > i - k && is_cut[static_cast<size_t>(j)]) cut_inside = true;
     }
     if (!peak || cut_inside) continue;
-    // The transition's centre: the darkest sample for a fade, else the middle
-    // of the plateau of near-maximal g.
+    // A fade dips well below both shots, measured outside the transition
+    // (+-2k); a dissolve from a dark shot does not dip. The boundary is the
+    // centre of the darkest run for a fade, else the centre of mass of the
+    // consecutive changes (where the pictures blend).
+    const int64_t lo_w = std::max<int64_t>(0, i - 2 * k), hi_w = std::min(n - 1, i + 2 * k);
     int64_t darkest = i - k;
     for (int64_t j = i - k; j <= i + k; ++j) {
       if (at(j).brightness < at(darkest).brightness) darkest = j;
     }
+    const float sides = std::min(at(lo_w).brightness, at(hi_w).brightness);
     Boundary b{at(i).time_s, TransitionKind::kDissolve, gi};
-    // A fade dips well below both shots; a dissolve from a dark shot does not.
-    const float sides = std::min(at(i - k).brightness, at(i + k).brightness);
     if (at(darkest).brightness < o.black_level && at(darkest).brightness < 0.5f * sides) {
       b.kind = TransitionKind::kFade;
-      // Centre of the run of samples as dark as the darkest (plus a margin).
       int64_t lo = darkest, hi = darkest;
       const float limit = at(darkest).brightness + 0.02f;
       while (lo > 0 && at(lo - 1).brightness <= limit) --lo;
       while (hi + 1 < n && at(hi + 1).brightness <= limit) ++hi;
       b.time_s = 0.5 * (at(lo).time_s + at(hi).time_s);
     } else {
-      int64_t lo = i, hi = i;
-      while (lo > i - k && g[static_cast<size_t>(lo - 1)] >= gi - 0.02) --lo;
-      while (hi < i + k && g[static_cast<size_t>(hi + 1)] >= gi - 0.02) ++hi;
-      b.time_s = 0.5 * (at(lo).time_s + at(hi).time_s);
+      double mass = 0, weighted = 0;
+      for (int64_t j = i - k + 1; j <= i + k; ++j) {
+        const double t = 0.5 * (at(j - 1).time_s + at(j).time_s);
+        mass += d[static_cast<size_t>(j)];
+        weighted += d[static_cast<size_t>(j)] * t;
+      }
+      if (mass > 0) b.time_s = weighted / mass;
     }
     boundaries.push_back(b);
   }

@@ -14,7 +14,9 @@
 //     samples `context_s` before and after a frame peaks above
 //     `gradual_threshold` with no hard cut inside that span; a fade when the
 //     darkest sample of the span is below `black_level` and under half the
-//     brightness of both ends, else a dissolve;
+//     brightness of the samples 2 x `context_s` before and after, else a
+//     dissolve; a fade is placed at the centre of its darkest run, a dissolve
+//     at the centre of mass of the consecutive changes around it;
 //   - boundaries closer than `min_shot_s` are merged, keeping the stronger.
 // Per shot: the mean histogram, brightness, saturation, motion energy (mean
 // absolute difference of consecutive thumbnails, in [0, 1]) and the keyframe
