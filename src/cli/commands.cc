@@ -11,6 +11,7 @@ void AddAllCommands(CLI::App& app, int* exit_code) {
   AddSearchCommand(app, exit_code);
   AddServeCommand(app, exit_code);
   AddEvalCommand(app, exit_code);
+  AddTuneCommand(app, exit_code);
   AddAnalyzeCommand(app, exit_code);
 }
 

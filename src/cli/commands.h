@@ -13,6 +13,7 @@ void AddDemoDataCommand(CLI::App& app, int* exit_code);   // cmd_demo_data.cc
 void AddSearchCommand(CLI::App& app, int* exit_code);     // cmd_search.cc
 void AddServeCommand(CLI::App& app, int* exit_code);      // cmd_serve.cc
 void AddEvalCommand(CLI::App& app, int* exit_code);       // cmd_eval.cc
+void AddTuneCommand(CLI::App& app, int* exit_code);       // cmd_tune.cc
 void AddAnalyzeCommand(CLI::App& app, int* exit_code);    // cmd_analyze.cc
 
 // Calls every Add*Command above, in the order shown by `encore --help`.
