@@ -9,10 +9,10 @@ void AddAllCommands(CLI::App& app, int* exit_code) {
   AddTrainCommand(app, exit_code);
   AddRecommendCommand(app, exit_code);
   AddSearchCommand(app, exit_code);
-  AddServeCommand(app, exit_code);
   AddEvalCommand(app, exit_code);
   AddTuneCommand(app, exit_code);
   AddAnalyzeCommand(app, exit_code);
+  AddServeCommand(app, exit_code);
 }
 
 }  // namespace encore::cli
