@@ -27,12 +27,22 @@ TEST(ModelFile, EveryModelRoundTripsAndScoresTheSame) {
     for (int i = 0; i < 20; ++i)
       if ((u * 7 + i * 3) % 5 < 2) t.push_back({u, i, 1.0f, u * 100 + i});
   Interactions train = Interactions::FromTriplets(30, 20, t);
+  // Content-based models need item metadata; collaborative ones ignore it.
+  std::vector<Item> items(20);
+  for (int i = 0; i < 20; ++i) {
+    items[i].id = "i" + std::to_string(i);
+    items[i].title = "title " + std::to_string(i % 4) + " word" + std::to_string(i % 3);
+    items[i].genres = {"genre" + std::to_string(i % 3)};
+    items[i].tags = {"tag" + std::to_string(i % 5)};
+  }
   for (const std::string& name : ModelNames()) {
     auto model = CreateModel(name, {});
     ASSERT_TRUE(model.ok());
     TrainContext ctx;
     ctx.run.progress = false;
-    ASSERT_TRUE((*model)->Fit(ctx, train).ok()) << name;
+    ctx.items = &items;
+    Status fit = (*model)->Fit(ctx, train);
+    ASSERT_TRUE(fit.ok()) << name << ": " << fit.ToString();
     std::string path = TempPath("encore_model_" + name + ".bin");
     ASSERT_TRUE(SaveModel(**model, path).ok()) << name;
     auto loaded = LoadModel(path);
