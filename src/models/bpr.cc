@@ -11,6 +11,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "models/factor_kernels.h"
+#include "models/factor_tables.h"
 
 namespace encore {
 namespace {
@@ -205,12 +206,7 @@ Status Bpr::UserVector(UserIdx user, std::span<const ItemIdx>, std::span<const f
 
 Status Bpr::SaveBody(BinaryWriter& out) const {
   out.Header(kBprMagic, kBprVersion);
-  out.Pod<int64_t>(n_users_);
-  out.Pod<int64_t>(n_items_);
-  out.Pod<int32_t>(options_.factors);
-  out.Pod<int32_t>(stride_);
-  out.Vector(user_factors_);
-  out.Vector(item_factors_);
+  SaveFactorTables(out, options_.factors, n_users_, n_items_, stride_, user_factors_, item_factors_);
   out.Vector(item_bias_);
   return Status::Ok();
 }
@@ -218,27 +214,17 @@ Status Bpr::SaveBody(BinaryWriter& out) const {
 Status Bpr::LoadBody(BinaryReader& in) {
   ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kBprMagic, kBprVersion));
   (void)version;
-  int64_t n_users = 0, n_items = 0;
-  int32_t factors = 0, stride = 0;
-  ENCORE_RETURN_IF_ERROR(in.Pod(&n_users));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&n_items));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&stride));
-  if (n_users < 0 || n_items < 0 || n_users > kMaxEntities || n_items > kMaxEntities ||
-      factors != options_.factors || stride != PaddedRank(factors)) {
-    return DataLoss(in.name() + ": corrupt bpr header (factors do not match the parameters)");
-  }
-  n_users_ = n_users;
-  n_items_ = n_items;
-  stride_ = stride;
-  ENCORE_RETURN_IF_ERROR(in.Vector(&user_factors_));
-  ENCORE_RETURN_IF_ERROR(in.Vector(&item_factors_));
+  FactorTables tables;
+  ENCORE_RETURN_IF_ERROR(LoadFactorTables(in, "bpr", options_.factors, &tables));
   ENCORE_RETURN_IF_ERROR(in.Vector(&item_bias_));
-  if (user_factors_.size() != static_cast<size_t>(n_users_ * stride_) ||
-      item_factors_.size() != static_cast<size_t>(n_items_ * stride_) ||
-      item_bias_.size() != static_cast<size_t>(n_items_)) {
-    return DataLoss(in.name() + ": bpr tables have the wrong size");
+  if (item_bias_.size() != static_cast<size_t>(tables.n_items)) {
+    return DataLoss(in.name() + ": bpr item biases have the wrong size");
   }
+  n_users_ = tables.n_users;
+  n_items_ = tables.n_items;
+  stride_ = tables.stride;
+  user_factors_ = std::move(tables.user_factors);
+  item_factors_ = std::move(tables.item_factors);
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "models/factor_kernels.h"
+#include "models/factor_tables.h"
 
 namespace encore {
 namespace {
@@ -350,12 +351,7 @@ Status Ials::UserVector(UserIdx user, std::span<const ItemIdx> history, std::spa
 
 Status Ials::SaveBody(BinaryWriter& out) const {
   out.Header(kIalsMagic, kIalsVersion);
-  out.Pod<int64_t>(n_users_);
-  out.Pod<int64_t>(n_items_);
-  out.Pod<int32_t>(options_.factors);
-  out.Pod<int32_t>(stride_);
-  out.Vector(user_factors_);
-  out.Vector(item_factors_);
+  SaveFactorTables(out, options_.factors, n_users_, n_items_, stride_, user_factors_, item_factors_);
   history_.Save(out);
   return Status::Ok();
 }
@@ -363,25 +359,13 @@ Status Ials::SaveBody(BinaryWriter& out) const {
 Status Ials::LoadBody(BinaryReader& in) {
   ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kIalsMagic, kIalsVersion));
   (void)version;
-  int64_t n_users = 0, n_items = 0;
-  int32_t factors = 0, stride = 0;
-  ENCORE_RETURN_IF_ERROR(in.Pod(&n_users));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&n_items));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
-  ENCORE_RETURN_IF_ERROR(in.Pod(&stride));
-  if (n_users < 0 || n_items < 0 || n_users > kMaxEntities || n_items > kMaxEntities ||
-      factors != options_.factors || stride != PaddedRank(factors)) {
-    return DataLoss(in.name() + ": corrupt ials header (factors do not match the parameters)");
-  }
-  n_users_ = n_users;
-  n_items_ = n_items;
-  stride_ = stride;
-  ENCORE_RETURN_IF_ERROR(in.Vector(&user_factors_));
-  ENCORE_RETURN_IF_ERROR(in.Vector(&item_factors_));
-  if (user_factors_.size() != static_cast<size_t>(n_users_ * stride_) ||
-      item_factors_.size() != static_cast<size_t>(n_items_ * stride_)) {
-    return DataLoss(in.name() + ": ials factor tables have the wrong size");
-  }
+  FactorTables tables;
+  ENCORE_RETURN_IF_ERROR(LoadFactorTables(in, "ials", options_.factors, &tables));
+  n_users_ = tables.n_users;
+  n_items_ = tables.n_items;
+  stride_ = tables.stride;
+  user_factors_ = std::move(tables.user_factors);
+  item_factors_ = std::move(tables.item_factors);
   ENCORE_RETURN_IF_ERROR(history_.Load(in, n_items_));
   if (history_.n_users() != n_users_) return DataLoss(in.name() + ": ials history has the wrong user count");
   ComputeItemGram();
