@@ -24,7 +24,7 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk hyperfine
   # dashboard browser test (driven by playwright-core from npm)
-  chromium nodejs npm
+  chromium nodejs
 )
 
 missing=()
@@ -33,6 +33,9 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+# npm ships inside some Node.js builds (e.g. NodeSource's nodejs package), which
+# conflict with Debian's separate npm package: ask for it only when absent.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 SUDO=""
