@@ -149,13 +149,11 @@ Status Bpr::FitTracked(const TrainContext& ctx, const Interactions& train, std::
 }
 
 std::vector<float> Bpr::UserFactors(UserIdx user) const {
-  const float* w = user_factors_.data() + static_cast<idx_t>(user) * stride_;
-  return {w, w + options_.factors};
+  return FactorRow(user_factors_, user, stride_, options_.factors);
 }
 
 std::vector<float> Bpr::ItemFactors(ItemIdx item) const {
-  const float* h = item_factors_.data() + static_cast<idx_t>(item) * stride_;
-  return {h, h + options_.factors};
+  return FactorRow(item_factors_, item, stride_, options_.factors);
 }
 
 Status Bpr::Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const {

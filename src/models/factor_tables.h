@@ -9,6 +9,7 @@
 
 #include "core/binary_io.h"
 #include "core/status.h"
+#include "core/types.h"
 
 namespace encore {
 
@@ -19,6 +20,12 @@ struct FactorTables {
   std::vector<float> user_factors;  // [n_users, stride]
   std::vector<float> item_factors;  // [n_items, stride]
 };
+
+// Row `row` of a [n, stride] factor table, without its padding columns.
+inline std::vector<float> FactorRow(const std::vector<float>& table, idx_t row, int stride, int factors) {
+  const float* begin = table.data() + row * stride;
+  return {begin, begin + factors};
+}
 
 // user_factors: [n_users, stride]; item_factors: [n_items, stride].
 void SaveFactorTables(BinaryWriter& out, int32_t factors, int64_t n_users, int64_t n_items, int32_t stride,
