@@ -10,6 +10,7 @@
 #include "models/ials.h"
 #include "models/itemknn.h"
 #include "models/popularity.h"
+#include "models/random.h"
 #include "models/rp3beta.h"
 #include "models/sasrec.h"
 #include "models/userknn.h"
@@ -26,6 +27,7 @@ std::span<const ModelEntry> ModelRegistry() {
       {"ials", "implicit ALS, conjugate-gradient or exact solves (Hu et al. 2008; Rendle et al. 2022)", &Ials::Create},
       {"itemknn", "item-based k nearest neighbours: cosine, asymmetric cosine or BM25, shrinkage", &ItemKnn::Create},
       {"popularity", "most-interacted items, optionally time-decayed", &Popularity::Create},
+      {"random", "seeded pseudo-random scores: the floor of every table, reaches cold items", &RandomModel::Create},
       {"rp3beta", "random walk item-user-item with popularity penalty (Paudel et al. 2017)", &Rp3beta::Create},
       {"sasrec", "self-attentive next-item sequence model (Kang & McAuley 2018), full softmax, libtorch", &Sasrec::Create},
       {"userknn", "user-based k nearest neighbours: cosine, asymmetric cosine or BM25, shrinkage", &UserKnn::Create},
