@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <unordered_map>
@@ -14,7 +16,9 @@ namespace encore {
 namespace {
 
 constexpr char kHybridMagic[] = "HYBR";
-constexpr uint32_t kHybridVersion = 1;
+// 2: warm-item mask, content weight and the blended CF model after the factors.
+constexpr uint32_t kHybridVersion = 2;
+constexpr char kCfPrefix[] = "cf.";
 constexpr float kAdagradEps = 1e-6f;
 constexpr float kWarpMargin = 1.0f;
 constexpr float kInitScale = 0.1f;
@@ -49,7 +53,16 @@ struct EmbeddingTable {
 
 StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params) {
   HybridOptions o;
-  ParamReader r("hybrid", params);
+  ModelParams own;
+  const std::string cf_prefix = kCfPrefix;
+  for (const auto& [key, value] : params) {
+    if (key.starts_with(cf_prefix)) {
+      o.cf_params[key.substr(cf_prefix.size())] = value;
+    } else {
+      own[key] = value;
+    }
+  }
+  ParamReader r("hybrid", own);
   ENCORE_RETURN_IF_ERROR(r.Int("factors", &o.factors, 1, 1024));
   ENCORE_RETURN_IF_ERROR(r.Int("epochs", &o.epochs, 1, 10000));
   ENCORE_RETURN_IF_ERROR(r.Float("learning_rate", &o.learning_rate, 1e-6, 10.0));
@@ -59,12 +72,28 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
   ENCORE_RETURN_IF_ERROR(r.Int("min_feature_items", &o.min_feature_items, 1, 1000000));
   ENCORE_RETURN_IF_ERROR(r.Int("max_item_features", &o.max_item_features, 0, 100000));
   ENCORE_RETURN_IF_ERROR(r.Bool("use_ids", &o.use_ids));
+  std::vector<std::string> cf_names = {"none", "auto"};
+  for (const std::string& name : ModelNames()) {
+    if (name != "hybrid") cf_names.push_back(name);
+  }
+  ENCORE_RETURN_IF_ERROR(r.Choice("cf", &o.cf, cf_names));
+  ENCORE_RETURN_IF_ERROR(r.Float("content_weight", &o.content_weight, -1.0, 1.0));
   ENCORE_RETURN_IF_ERROR(r.Finish());
+  if (o.content_weight < 0 && o.content_weight != -1.0) {
+    return InvalidArgument("hybrid: content_weight must be in [0, 1], or -1 to learn it on validation data");
+  }
+  if (!o.cf_params.empty()) {
+    if (o.cf == "none" || o.cf == "auto") {
+      return InvalidArgument("hybrid: cf.* parameters need an explicit CF model (cf=ease, cf=ials, ...), not cf=" + o.cf);
+    }
+    auto probe = CreateModel(o.cf, o.cf_params);  // reject bad cf.* parameters now, not at Fit
+    if (!probe.ok()) return probe.status().WithContext("hybrid's CF model");
+  }
   return std::unique_ptr<Recommender>(new Hybrid(o));
 }
 
 ModelParams Hybrid::Params() const {
-  return {{"factors", std::to_string(options_.factors)},
+  ModelParams params = {{"factors", std::to_string(options_.factors)},
           {"epochs", std::to_string(options_.epochs)},
           {"learning_rate", std::to_string(options_.learning_rate)},
           {"reg", std::to_string(options_.reg)},
@@ -73,6 +102,10 @@ ModelParams Hybrid::Params() const {
           {"min_feature_items", std::to_string(options_.min_feature_items)},
           {"max_item_features", std::to_string(options_.max_item_features)},
           {"use_ids", options_.use_ids ? "true" : "false"}};
+  params["cf"] = options_.cf;
+  params["content_weight"] = std::to_string(options_.content_weight);
+  for (const auto& [key, value] : options_.cf_params) params[kCfPrefix + key] = value;
+  return params;
 }
 
 Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
@@ -241,12 +274,162 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
   for (float x : item_factors_) {
     if (!std::isfinite(x)) return Internal("hybrid: training diverged (non-finite factors); lower learning_rate");
   }
+
+  // ---- the blended CF model ----
+  warm_.assign(n_items_, 0);
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) warm_[item_idx] = item_degree[item_idx] > 0 ? 1 : 0;
+  cf_model_.reset();
+  content_weight_ = 1.0;
+  if (options_.cf == "none") return Status::Ok();
+  // "auto" tries EASE then iALS; with validation data it keeps whichever blend
+  // scores best there, without it the first that fits.
+  std::vector<std::string> candidates = {options_.cf};
+  if (options_.cf == "auto") {
+    candidates = {"ials"};
+    if (n_items_ <= kAutoEaseMaxItems) candidates.insert(candidates.begin(), "ease");
+  }
+  const bool learn = ctx.validation && ctx.validation->nnz() > 0;
+  std::vector<double> grid(std::begin(kContentWeightGrid), std::end(kContentWeightGrid));
+  if (options_.content_weight >= 0) grid = {options_.content_weight};
+  double best_ndcg = -1;
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const std::string& name = candidates[c];
+    ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model,
+                            CreateModel(name, options_.cf == "auto" ? ModelParams{} : options_.cf_params));
+    Status fitted = model->Fit(ctx, train_in);
+    if (fitted.code() == StatusCode::kResourceExhausted && c + 1 < candidates.size()) {
+      continue;  // EASE's dense matrices do not fit: the factor model's memory is linear in items
+    }
+    if (!fitted.ok()) return fitted.WithContext("hybrid: fitting its CF model '" + name + "'");
+    if (!learn) {
+      cf_model_ = std::move(model);
+      content_weight_ = options_.content_weight >= 0 ? options_.content_weight : kDefaultContentWeight;
+      return Status::Ok();
+    }
+    ENCORE_ASSIGN_OR_RETURN(std::vector<double> ndcg, ValidationNdcg(*model, *ctx.validation, train, grid));
+    bool better = false;
+    for (size_t g = 0; g < grid.size(); ++g) {
+      if (ndcg[g] > best_ndcg) {
+        best_ndcg = ndcg[g];
+        content_weight_ = grid[g];
+        better = true;
+      }
+    }
+    if (better) cf_model_ = std::move(model);
+  }
+  if (!cf_model_) return Internal("hybrid: no CF model was kept");
   return Status::Ok();
+}
+
+void Hybrid::FactorScores(const float* pu, std::span<float> scores) const {
+  const int dim = options_.factors;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    const float* v = item_factors_.data() + item_idx * dim;
+    float s = item_bias_[item_idx];
+    for (int d = 0; d < dim; ++d) s += pu[d] * v[d];
+    scores[item_idx] = s;
+  }
+}
+
+void Hybrid::Blend(std::span<const float> cf, double weight, std::span<float> scores) const {
+  // Least-squares line c ~ alpha + beta * l over the warm items, in double.
+  double n = 0, sum_l = 0, sum_c = 0;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    if (!warm_[item_idx]) continue;
+    n += 1;
+    sum_l += scores[item_idx];
+    sum_c += cf[item_idx];
+  }
+  if (n == 0) return;  // nothing to calibrate against: keep l
+  const double mean_l = sum_l / n, mean_c = sum_c / n;
+  double var_l = 0, var_c = 0, cov = 0;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    if (!warm_[item_idx]) continue;
+    const double dl = scores[item_idx] - mean_l, dc = cf[item_idx] - mean_c;
+    var_l += dl * dl;
+    var_c += dc * dc;
+    cov += dl * dc;
+  }
+  double beta = var_l > 0 ? cov / var_l : 0;
+  // Content that does not agree with CF for this user still orders the cold items
+  // (never reversed), on a tiny slope that keeps them at the CF mean.
+  constexpr double kMinSlopeShare = 1e-3;
+  const double min_beta = var_l > 0 && var_c > 0 ? kMinSlopeShare * std::sqrt(var_c / var_l) : kMinSlopeShare;
+  if (!(beta >= min_beta)) beta = min_beta;
+  const double alpha = mean_c - beta * mean_l;
+  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
+    const double mapped = alpha + beta * scores[item_idx];
+    scores[item_idx] = static_cast<float>(warm_[item_idx] ? (1 - weight) * cf[item_idx] + weight * mapped : mapped);
+  }
+}
+
+StatusOr<std::vector<double>> Hybrid::ValidationNdcg(const Recommender& cf, const Interactions& valid,
+                                                     const Interactions& train, std::span<const double> grid) const {
+  // Binary relevance, training items excluded, at most kMaxUsers evenly spaced
+  // validation users (deterministic without a generator).
+  constexpr int kCutoff = 10;
+  constexpr size_t kMaxUsers = 1000;
+  std::vector<UserIdx> users;
+  for (idx_t user_idx = 0; user_idx < std::min(valid.n_users(), n_users_); ++user_idx) {
+    if (train.Row(user_idx).empty()) continue;
+    bool any = false;
+    for (float w : valid.RowWeights(user_idx)) any |= w > 0;
+    if (any) users.push_back(static_cast<UserIdx>(user_idx));
+  }
+  if (users.size() > kMaxUsers) {
+    std::vector<UserIdx> spaced(kMaxUsers);
+    for (size_t k = 0; k < kMaxUsers; ++k) spaced[k] = users[k * users.size() / kMaxUsers];
+    users = std::move(spaced);
+  }
+  const int dim = options_.factors;
+  std::vector<float> factor(n_items_), cf_scores(n_items_), blended(n_items_);
+  std::vector<ItemIdx> order(n_items_), targets;
+  std::vector<double> ndcg(grid.size(), 0.0);
+  for (UserIdx user : users) {
+    FactorScores(user_factors_.data() + static_cast<idx_t>(user) * dim, factor);
+    ENCORE_RETURN_IF_ERROR(cf.ScoreAll(user, cf_scores));
+    targets.clear();
+    const auto row = valid.Row(user);
+    const auto weights = valid.RowWeights(user);
+    for (size_t k = 0; k < row.size(); ++k) {
+      if (weights[k] > 0 && row[k] < n_items_) targets.push_back(row[k]);
+    }
+    std::sort(targets.begin(), targets.end());
+    double ideal = 0;
+    for (int rank = 0; rank < std::min<int>(kCutoff, static_cast<int>(targets.size())); ++rank) {
+      ideal += 1.0 / std::log2(rank + 2.0);
+    }
+    for (size_t g = 0; g < grid.size(); ++g) {
+      std::copy(factor.begin(), factor.end(), blended.begin());
+      Blend(cf_scores, grid[g], blended);
+      for (ItemIdx seen : train.Row(user)) blended[seen] = -std::numeric_limits<float>::infinity();
+      std::iota(order.begin(), order.end(), 0);
+      const auto higher = [&](ItemIdx a, ItemIdx b) {
+        return blended[a] > blended[b] || (blended[a] == blended[b] && a < b);
+      };
+      const auto top_end = order.begin() + std::min<idx_t>(kCutoff, n_items_);
+      std::partial_sort(order.begin(), top_end, order.end(), higher);
+      double dcg = 0;
+      for (auto it = order.begin(); it != top_end; ++it) {
+        if (std::binary_search(targets.begin(), targets.end(), *it)) dcg += 1.0 / std::log2((it - order.begin()) + 2.0);
+      }
+      ndcg[g] += dcg / ideal;
+    }
+  }
+  for (double& x : ndcg) x /= std::max<size_t>(users.size(), 1);
+  return ndcg;
 }
 
 Status Hybrid::Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const {
   ENCORE_RETURN_IF_ERROR(CheckUser("hybrid", user, n_users_));
   ENCORE_RETURN_IF_ERROR(CheckScoreArgs("hybrid", items, scores, n_items_));
+  if (cf_model_) {
+    // The blend calibrates over all warm items: score them all, then pick.
+    std::vector<float> all(n_items_);
+    ENCORE_RETURN_IF_ERROR(ScoreAll(user, all));
+    for (size_t i = 0; i < items.size(); ++i) scores[i] = all[items[i]];
+    return Status::Ok();
+  }
   const int dim = options_.factors;
   const float* pu = user_factors_.data() + static_cast<idx_t>(user) * dim;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -258,8 +441,19 @@ Status Hybrid::Score(UserIdx user, std::span<const ItemIdx> items, std::span<flo
   return Status::Ok();
 }
 
-Status Hybrid::UserVector(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
-                          std::vector<float>* out) const {
+Status Hybrid::ScoreAll(UserIdx user, std::span<float> scores) const {
+  ENCORE_RETURN_IF_ERROR(CheckUser("hybrid", user, n_users_));
+  if (static_cast<idx_t>(scores.size()) != n_items_) return InvalidArgument("hybrid: wrong scores size");
+  FactorScores(user_factors_.data() + static_cast<idx_t>(user) * options_.factors, scores);
+  if (!cf_model_) return Status::Ok();
+  std::vector<float> cf(n_items_);
+  ENCORE_RETURN_IF_ERROR(cf_model_->ScoreAll(user, cf));
+  Blend(cf, content_weight_, scores);
+  return Status::Ok();
+}
+
+Status Hybrid::UserFactors(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                           std::vector<float>* out) const {
   const int dim = options_.factors;
   out->assign(dim + 1, 0.0f);
   (*out)[dim] = 1.0f;
@@ -280,22 +474,32 @@ Status Hybrid::UserVector(UserIdx user, std::span<const ItemIdx> history, std::s
   return Status::Ok();
 }
 
+Status Hybrid::UserVector(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                          std::vector<float>* out) const {
+  if (cf_model_) return NotInnerProduct();
+  return UserFactors(user, history, weights, out);
+}
+
 Status Hybrid::ScoreHistory(std::span<const ItemIdx> history, std::span<const float> weights,
                             std::span<float> scores) const {
   ENCORE_RETURN_IF_ERROR(CheckHistoryArgs("hybrid", history, weights, scores, n_items_));
   std::vector<float> pu;
-  ENCORE_RETURN_IF_ERROR(UserVector(kNoUser, history, weights, &pu));
-  const int dim = options_.factors;
-  for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
-    const float* v = item_factors_.data() + item_idx * dim;
-    float s = item_bias_[item_idx];
-    for (int d = 0; d < dim; ++d) s += pu[d] * v[d];
-    scores[item_idx] = s;
-  }
+  ENCORE_RETURN_IF_ERROR(UserFactors(kNoUser, history, weights, &pu));
+  FactorScores(pu.data(), scores);
+  if (!cf_model_) return Status::Ok();
+  std::vector<float> cf(n_items_);
+  ENCORE_RETURN_IF_ERROR(cf_model_->ScoreHistory(history, weights, cf));
+  Blend(cf, content_weight_, scores);
   return Status::Ok();
 }
 
+Status Hybrid::Explain(UserIdx user, ItemIdx item, std::vector<Contribution>* out) const {
+  if (!cf_model_) return Recommender::Explain(user, item, out);
+  return cf_model_->Explain(user, item, out);
+}
+
 Status Hybrid::ItemVectors(std::vector<float>* vectors, int* dim) const {
+  if (cf_model_) return NotInnerProduct();
   const int f = options_.factors;
   vectors->resize(static_cast<size_t>(n_items_) * (f + 1));
   for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
@@ -304,6 +508,11 @@ Status Hybrid::ItemVectors(std::vector<float>* vectors, int* dim) const {
   }
   *dim = f + 1;
   return Status::Ok();
+}
+
+Status Hybrid::NotInnerProduct() const {
+  return Unimplemented("hybrid: blended with the CF model '" + cf_model_->Name() +
+                       "', its scores are not inner products of vectors (cf=none gives vectors)");
 }
 
 Status Hybrid::SaveBody(BinaryWriter& out) const {
@@ -315,12 +524,15 @@ Status Hybrid::SaveBody(BinaryWriter& out) const {
   out.Vector(user_factors_);
   out.Vector(item_factors_);
   out.Vector(item_bias_);
+  out.Vector(warm_);
+  out.Pod<double>(content_weight_);
+  out.Pod<uint8_t>(cf_model_ ? 1 : 0);
+  if (cf_model_) ENCORE_RETURN_IF_ERROR(WriteModel(*cf_model_, out));
   return Status::Ok();
 }
 
 Status Hybrid::LoadBody(BinaryReader& in) {
   ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kHybridMagic, kHybridVersion));
-  (void)version;
   int64_t n_users = 0, n_items = 0;
   int32_t factors = 0;
   ENCORE_RETURN_IF_ERROR(in.Pod(&n_users));
@@ -339,6 +551,25 @@ Status Hybrid::LoadBody(BinaryReader& in) {
   }
   n_users_ = n_users;
   n_items_ = n_items;
+  cf_model_.reset();
+  if (version < 2) {  // factorisation only
+    warm_.assign(n_items, 1);
+    content_weight_ = 1.0;
+    return Status::Ok();
+  }
+  ENCORE_RETURN_IF_ERROR(in.Vector(&warm_));
+  ENCORE_RETURN_IF_ERROR(in.Pod(&content_weight_));
+  uint8_t has_cf = 0;
+  ENCORE_RETURN_IF_ERROR(in.Pod(&has_cf));
+  if (warm_.size() != static_cast<size_t>(n_items) || !(content_weight_ >= 0 && content_weight_ <= 1) || has_cf > 1) {
+    return DataLoss("hybrid: model file has a corrupt blend section");
+  }
+  if (has_cf) {
+    ENCORE_ASSIGN_OR_RETURN(cf_model_, ReadModel(in));
+    if (cf_model_->n_users() != n_users || cf_model_->n_items() != n_items) {
+      return DataLoss("hybrid: the embedded CF model's sizes disagree with the factorisation's");
+    }
+  }
   return Status::Ok();
 }
 

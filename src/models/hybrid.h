@@ -17,10 +17,29 @@
 // is weighted by the log of the implied rank). Single-threaded: deterministic
 // given ctx.run.seed.
 //
+// Blend with a collaborative model (cf != "none", the default "auto"): a
+// pure CF model such as EASE ranks warm items better than the factorisation
+// above (docs/benchmarks.md, "Warm items"), so the hybrid also fits one and
+// puts the factorisation's score l onto the CF score c's scale, per user, by a
+// least-squares line over the warm items (items with training interactions):
+//
+//   m(i)          = alpha_u + beta_u * l(u, i)       (beta_u > 0 enforced)
+//   score, warm   = (1 - w) * c(u, i) + w * m(i)
+//   score, cold   = m(i)
+//
+// Cold items keep the factorisation's order among themselves (the new-items
+// protocol ranks only them) and land where the content predicts on the CF scale
+// among warm ones. w (content_weight) is learnt at Fit from
+// TrainContext::validation when given (validation NDCG@10 over a grid, jointly
+// with the choice of CF model under cf=auto), else a fixed default. Blended scores are not inner products: ItemVectors/UserVector
+// are then Unimplemented (cf=none keeps them).
+//
 // REQUIRES: TrainContext::items at Fit (without it the model degrades to
 // plain matrix factorisation and says so in the error).
 #pragma once
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "models/recommender.h"
@@ -37,7 +56,20 @@ struct HybridOptions {
   int min_feature_items = 2;    // content features shared by fewer items are dropped
   int max_item_features = 64;   // content features kept per item (in field order)
   bool use_ids = true;          // false: items are their content only (pure content factorisation)
+  // CF model blended in: "none", any registered model name except hybrid, or "auto": EASE and iALS
+  // (EASE only up to kAutoEaseMaxItems items and when its dense matrices fit in memory), the one
+  // whose blend scores best on validation data, or EASE when there is none.
+  std::string cf = "auto";
+  ModelParams cf_params;        // the CF model's parameters (given as "cf.KEY=VALUE"; needs an explicit cf)
+  double content_weight = -1;   // warm items' content share w in [0, 1]; -1 = learn on validation
 };
+
+// "auto" picks EASE up to this many items (its dense item-item algebra grows with items^2).
+inline constexpr idx_t kAutoEaseMaxItems = 30000;
+// content_weight used when it is -1 and Fit gets no validation interactions.
+inline constexpr double kDefaultContentWeight = 0.1;
+// The content weights tried on validation data when content_weight is -1.
+inline constexpr double kContentWeightGrid[] = {0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0};
 
 class Hybrid : public Recommender {
  public:
@@ -48,8 +80,11 @@ class Hybrid : public Recommender {
   ModelParams Params() const override;
   Status Fit(const TrainContext& ctx, const Interactions& train) override;
   Status Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const override;
+  Status ScoreAll(UserIdx user, std::span<float> scores) const override;
   Status ScoreHistory(std::span<const ItemIdx> history, std::span<const float> weights,
                       std::span<float> scores) const override;
+  // With a CF model: the CF model's explanation of `item` for `user`.
+  Status Explain(UserIdx user, ItemIdx item, std::vector<Contribution>* out) const override;
   // [n_items, factors + 1]: the item vector followed by its bias.
   Status ItemVectors(std::vector<float>* vectors, int* dim) const override;
   // The user vector followed by 1 (so the inner product adds the item bias).
@@ -62,8 +97,24 @@ class Hybrid : public Recommender {
 
   // Number of content features of the last Fit (for reports and tests).
   int32_t n_content_features() const { return n_content_features_; }
+  // The blended CF model after Fit/Load (nullptr when cf=none), and the content weight w in use.
+  const Recommender* cf_model() const { return cf_model_.get(); }
+  double content_weight() const { return content_weight_; }
 
  private:
+  // Factorisation scores l for the user vector `pu` (factors floats) over all items.
+  void FactorScores(const float* pu, std::span<float> scores) const;
+  // In place: `scores` holds l on entry and the blended score on return (see the top).
+  void Blend(std::span<const float> cf, double weight, std::span<float> scores) const;
+  // The user's factor vector followed by 1: a training user's, or folded in from a history.
+  Status UserFactors(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                     std::vector<float>* out) const;
+  // The error of ItemVectors/UserVector when blended with a CF model.
+  Status NotInnerProduct() const;
+  // Validation NDCG@10 of the blend with `cf` at each content weight of `grid`.
+  StatusOr<std::vector<double>> ValidationNdcg(const Recommender& cf, const Interactions& valid,
+                                               const Interactions& train, std::span<const double> grid) const;
+
   HybridOptions options_;
   idx_t n_users_ = 0;
   idx_t n_items_ = 0;
@@ -71,6 +122,9 @@ class Hybrid : public Recommender {
   std::vector<float> user_factors_;  // [n_users, factors]
   std::vector<float> item_factors_;  // [n_items, factors], composed from features after Fit
   std::vector<float> item_bias_;     // [n_items]
+  std::unique_ptr<Recommender> cf_model_;  // the blended CF model (null: cf=none)
+  std::vector<uint8_t> warm_;              // [n_items] 1 when the item had training interactions
+  double content_weight_ = 0;              // w in use
 };
 
 }  // namespace encore

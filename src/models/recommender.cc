@@ -62,9 +62,7 @@ constexpr char kModelMagic[] = "ENCM";
 constexpr uint32_t kModelFormatVersion = 1;
 }  // namespace
 
-Status SaveModel(const Recommender& model, const std::string& path) {
-  BinaryWriter out;
-  out.Header(kModelMagic, kModelFormatVersion);
+Status WriteModel(const Recommender& model, BinaryWriter& out) {
   out.String(model.Name());
   ModelParams params = model.Params();
   out.Pod<uint64_t>(params.size());
@@ -72,19 +70,15 @@ Status SaveModel(const Recommender& model, const std::string& path) {
     out.String(k);
     out.String(v);
   }
-  ENCORE_RETURN_IF_ERROR(model.SaveBody(out));
-  return out.WriteFile(path);
+  return model.SaveBody(out);
 }
 
-StatusOr<std::unique_ptr<Recommender>> LoadModel(const std::string& path) {
-  ENCORE_ASSIGN_OR_RETURN(BinaryReader in, BinaryReader::FromFile(path));
-  ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kModelMagic, kModelFormatVersion));
-  (void)version;
+StatusOr<std::unique_ptr<Recommender>> ReadModel(BinaryReader& in) {
   std::string name;
   ENCORE_RETURN_IF_ERROR(in.String(&name, 256));
   uint64_t n_params = 0;
   ENCORE_RETURN_IF_ERROR(in.Pod(&n_params));
-  if (n_params > 10000) return DataLoss(path + ": corrupt parameter table");
+  if (n_params > 10000) return DataLoss("corrupt parameter table");
   ModelParams params;
   for (uint64_t i = 0; i < n_params; ++i) {
     std::string k, v;
@@ -92,10 +86,24 @@ StatusOr<std::unique_ptr<Recommender>> LoadModel(const std::string& path) {
     ENCORE_RETURN_IF_ERROR(in.String(&v, 1 << 20));
     params[k] = v;
   }
-  auto model = CreateModel(name, params);
+  ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateModel(name, params));
+  ENCORE_RETURN_IF_ERROR(model->LoadBody(in));
+  return model;
+}
+
+Status SaveModel(const Recommender& model, const std::string& path) {
+  BinaryWriter out;
+  out.Header(kModelMagic, kModelFormatVersion);
+  ENCORE_RETURN_IF_ERROR(WriteModel(model, out));
+  return out.WriteFile(path);
+}
+
+StatusOr<std::unique_ptr<Recommender>> LoadModel(const std::string& path) {
+  ENCORE_ASSIGN_OR_RETURN(BinaryReader in, BinaryReader::FromFile(path));
+  ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kModelMagic, kModelFormatVersion));
+  (void)version;
+  auto model = ReadModel(in);
   if (!model.ok()) return model.status().WithContext(path);
-  Status s = (*model)->LoadBody(in);
-  if (!s.ok()) return s.WithContext(path);
   if (!in.AtEnd()) return DataLoss(path + ": trailing bytes after the model body");
   return model;
 }

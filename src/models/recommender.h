@@ -92,6 +92,10 @@ StatusOr<std::unique_ptr<Recommender>> CreateModel(const std::string& name, cons
 // Model files: magic "ENCM", format version, model name, params, body.
 Status SaveModel(const Recommender& model, const std::string& path);
 StatusOr<std::unique_ptr<Recommender>> LoadModel(const std::string& path);
+// A model file's content after its header (name, params, body), for models that
+// embed another model (hybrid's CF part) and for SaveModel/LoadModel themselves.
+Status WriteModel(const Recommender& model, BinaryWriter& out);
+StatusOr<std::unique_ptr<Recommender>> ReadModel(BinaryReader& in);
 
 // Parses "key=value" strings into params; rejects malformed ones.
 StatusOr<ModelParams> ParseParams(const std::vector<std::string>& key_values);

@@ -32,12 +32,16 @@ Interactions Train() {
   return Interactions::FromTriplets(40, 60, t);
 }
 
-std::unique_ptr<Recommender> Fitted(const std::vector<Item>& items, const std::string& loss) {
-  auto model = CreateModel("hybrid", {{"factors", "16"}, {"epochs", "20"}, {"loss", loss}});
+std::unique_ptr<Recommender> Fitted(const std::vector<Item>& items, const std::string& loss,
+                                    ModelParams extra = {}, const Interactions* validation = nullptr) {
+  ModelParams params = {{"factors", "16"}, {"epochs", "20"}, {"loss", loss}};
+  params.insert(extra.begin(), extra.end());
+  auto model = CreateModel("hybrid", params);
   EXPECT_TRUE(model.ok()) << model.status().ToString();
   TrainContext ctx;
   ctx.items = &items;
   ctx.run.progress = false;
+  ctx.validation = validation;
   Status s = (*model)->Fit(ctx, Train());
   EXPECT_TRUE(s.ok()) << s.ToString();
   return std::move(model).value();
@@ -79,9 +83,91 @@ TEST_P(HybridLoss, WarmItemsRankUnseenLikedGenreFirst) {
 
 INSTANTIATE_TEST_SUITE_P(Losses, HybridLoss, ::testing::Values("warp", "bpr"));
 
+// Ranks of `scores` restricted to items [begin, end): position of each item.
+std::vector<int> RanksWithin(const std::vector<float>& scores, int begin, int end) {
+  std::vector<int> ranks;
+  for (int i = begin; i < end; ++i) {
+    int rank = 0;
+    for (int j = begin; j < end; ++j) rank += scores[j] > scores[i] || (scores[j] == scores[i] && j < i);
+    ranks.push_back(rank);
+  }
+  return ranks;
+}
+
+TEST(Hybrid, AtContentWeightZeroWarmItemsScoreAsTheCfModelAndColdItemsKeepTheFactorOrder) {
+  const auto items = Catalogue();
+  auto blended = Fitted(items, "warp", {{"cf", "ease"}, {"content_weight", "0"}});
+  auto factor_only = Fitted(items, "warp", {{"cf", "none"}});
+  auto ease = CreateModel("ease", {});
+  ASSERT_TRUE(ease.ok());
+  TrainContext ctx;
+  ctx.run.progress = false;
+  ASSERT_TRUE((*ease)->Fit(ctx, Train()).ok());
+  ASSERT_NE(static_cast<const Hybrid*>(blended.get())->cf_model(), nullptr);
+  EXPECT_EQ(static_cast<const Hybrid*>(blended.get())->cf_model()->Name(), "ease");
+  EXPECT_EQ(static_cast<const Hybrid*>(factor_only.get())->cf_model(), nullptr);
+  std::vector<float> hybrid_scores(60), ease_scores(60), factor_scores(60);
+  for (UserIdx user : {0, 1, 7}) {
+    ASSERT_TRUE(blended->ScoreAll(user, hybrid_scores).ok());
+    ASSERT_TRUE((*ease)->ScoreAll(user, ease_scores).ok());
+    ASSERT_TRUE(factor_only->ScoreAll(user, factor_scores).ok());
+    for (int i = 0; i < 50; ++i) EXPECT_NEAR(hybrid_scores[i], ease_scores[i], 1e-5) << "user " << user << " item " << i;
+    // New items 50-59: EASE cannot score them (0); the blend keeps the factorisation's order.
+    EXPECT_EQ(RanksWithin(hybrid_scores, 50, 60), RanksWithin(factor_scores, 50, 60)) << "user " << user;
+    // Score() on a subset agrees with ScoreAll().
+    std::vector<ItemIdx> subset = {55, 3, 50};
+    std::vector<float> part(3);
+    ASSERT_TRUE(blended->Score(user, subset, part).ok());
+    for (size_t k = 0; k < subset.size(); ++k) EXPECT_EQ(part[k], hybrid_scores[subset[k]]);
+  }
+  // Blended scores are not inner products.
+  std::vector<float> vectors;
+  int dim = 0;
+  EXPECT_EQ(blended->ItemVectors(&vectors, &dim).code(), StatusCode::kUnimplemented);
+}
+
+TEST(Hybrid, ContentWeightIsLearntOnValidationAndOneMeansTheMappedFactorScores) {
+  const auto items = Catalogue();
+  // Validation: each user's held-out items of her genre ((i*7+u) % 3 == 0).
+  std::vector<Interaction> v;
+  for (int u = 0; u < 40; ++u) {
+    for (int i = u % 2; i < 50; i += 2) {
+      if ((i * 7 + u) % 3 == 0) v.push_back({u, i, 1, 0});
+    }
+  }
+  const Interactions validation = Interactions::FromTriplets(40, 60, v);
+  auto learnt = Fitted(items, "warp", {{"cf", "ease"}}, &validation);
+  const double w = static_cast<const Hybrid*>(learnt.get())->content_weight();
+  EXPECT_GE(w, 0.0);
+  EXPECT_LE(w, 1.0);
+  auto fixed = Fitted(items, "warp", {{"cf", "ease"}});  // no validation: the default
+  EXPECT_EQ(static_cast<const Hybrid*>(fixed.get())->content_weight(), kDefaultContentWeight);
+  // w = 1: every item scored by the factorisation mapped onto the CF scale (same order).
+  auto content_only = Fitted(items, "warp", {{"cf", "ease"}, {"content_weight", "1"}});
+  auto factor_only = Fitted(items, "warp", {{"cf", "none"}});
+  std::vector<float> a(60), b(60);
+  ASSERT_TRUE(content_only->ScoreAll(4, a).ok());
+  ASSERT_TRUE(factor_only->ScoreAll(4, b).ok());
+  EXPECT_EQ(RanksWithin(a, 0, 60), RanksWithin(b, 0, 60));
+}
+
+TEST(Hybrid, NewUserHistoriesAreBlendedToo) {
+  const auto items = Catalogue();
+  auto model = Fitted(items, "warp", {{"cf", "ease"}, {"content_weight", "0"}});
+  std::vector<ItemIdx> history = {0, 2, 4, 6};
+  std::vector<float> scores(60);
+  ASSERT_TRUE(model->ScoreHistory(history, {}, scores).ok());
+  double scifi = 0, romance = 0;
+  for (int i = 50; i < 55; ++i) scifi += scores[i], romance += scores[i + 5];
+  EXPECT_GT(scifi, romance);  // cold items from content
+  double warm_scifi = 0, warm_romance = 0;
+  for (int i = 8; i < 50; i += 2) warm_scifi += scores[i], warm_romance += scores[i + 1];
+  EXPECT_GT(warm_scifi, warm_romance);  // warm items from EASE
+}
+
 TEST(Hybrid, ItemVectorsReproduceScores) {
   const auto items = Catalogue();
-  auto model = Fitted(items, "warp");
+  auto model = Fitted(items, "warp", {{"cf", "none"}});
   std::vector<float> vectors, user;
   int dim = 0;
   ASSERT_TRUE(model->ItemVectors(&vectors, &dim).ok());
@@ -108,6 +194,16 @@ TEST(Hybrid, SaveLoadRoundTripAndBadParams) {
   EXPECT_EQ(a, b);
   EXPECT_FALSE(CreateModel("hybrid", {{"loss", "hinge"}}).ok());
   EXPECT_FALSE(CreateModel("hybrid", {{"factors", "0"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"cf", "hybrid"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"cf", "no-such-model"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"cf.lambda", "100"}}).ok());  // cf.* needs an explicit cf
+  EXPECT_FALSE(CreateModel("hybrid", {{"cf", "ease"}, {"cf.lambda", "-1"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"cf", "ease"}, {"cf.bogus", "1"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"content_weight", "-0.5"}}).ok());
+  EXPECT_FALSE(CreateModel("hybrid", {{"content_weight", "1.5"}}).ok());
+  auto with_cf_params = CreateModel("hybrid", {{"cf", "ease"}, {"cf.lambda", "50"}});
+  ASSERT_TRUE(with_cf_params.ok()) << with_cf_params.status().ToString();
+  EXPECT_EQ((*with_cf_params)->Params().at("cf.lambda"), "50");
   auto bare = CreateModel("hybrid", {});
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ((*bare)->Fit(TrainContext{}, Train()).code(), StatusCode::kFailedPrecondition);
