@@ -1,6 +1,7 @@
 // Item-based k-nearest neighbours: S(i, j) from co-occurrence (cosine, asymmetric
-// cosine or BM25-weighted dot product) with shrinkage, the top-N neighbours of
-// each item kept; score(u, j) = sum over history i of x_ui S(i, j).
+// cosine or BM25-weighted dot product) with shrinkage; for each target item j
+// only its top-N neighbours i keep S(i, j) (column j of S has at most N entries,
+// a row may have more); score(u, j) = sum over history i of x_ui S(i, j).
 #pragma once
 
 #include "models/knn_weighting.h"
