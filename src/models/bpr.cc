@@ -1,10 +1,11 @@
 #include "models/bpr.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <random>
+#include <span>
 
 #include <Eigen/Core>
 
@@ -36,6 +37,119 @@ struct SplitMix {
   // Uniform in [0, n) (multiply-shift, no modulo bias worth mentioning at these sizes).
   uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
 };
+
+// A 64-byte aligned copy of a [n, stride] factor table (stride a multiple of 8
+// floats, so no row crosses more cache lines than its size needs).
+class AlignedRows {
+ public:
+  explicit AlignedRows(const std::vector<float>& table) : storage_(table.size() + kCacheLineFloats) {
+    void* begin = storage_.data();
+    size_t space = storage_.size() * sizeof(float);
+    data_ = static_cast<float*>(std::align(kCacheLine, table.size() * sizeof(float), begin, space));
+    std::copy(table.begin(), table.end(), data_);
+  }
+  float* data() { return data_; }
+  void CopyTo(std::vector<float>* table) const { std::copy_n(data_, table->size(), table->data()); }
+
+ private:
+  static constexpr size_t kCacheLine = 64;
+  static constexpr size_t kCacheLineFloats = kCacheLine / sizeof(float);
+  std::vector<float> storage_;
+  float* data_ = nullptr;
+};
+
+// One worker's "does the current user have item j" table: stamp[j] == current
+// when she does. O(1) and branch-free, where a binary search of her row costs a
+// chain of mispredicted branches per negative.
+struct SeenItems {
+  std::vector<uint32_t> stamp;  // [n_items]
+  uint32_t current = 0;
+  void Mark(std::span<const ItemIdx> row) {
+    if (++current == 0) {  // wrapped: forget every old stamp
+      std::fill(stamp.begin(), stamp.end(), 0);
+      current = 1;
+    }
+    for (ItemIdx i : row) stamp[i] = current;
+  }
+  bool Has(ItemIdx j) const { return stamp[j] == current; }
+};
+
+// What every worker shares in one epoch.
+struct BprEpoch {
+  const FactorKernels* kernels = nullptr;
+  const UserHistory* positives = nullptr;
+  const std::vector<ItemIdx>* all_items = nullptr;  // popularity draws
+  float* user_factors = nullptr;                    // [n_users, stride], 64-byte aligned
+  float* item_factors = nullptr;                    // [n_items, stride], 64-byte aligned
+  float* item_bias = nullptr;                       // [n_items]
+  idx_t n_items = 0;
+  int stride = 0;
+  float lr = 0;
+  float reg = 0;
+  bool uniform = true;
+  uint64_t seed = 0;
+  int epoch = 0;
+};
+
+struct Triple {
+  ItemIdx positive;
+  ItemIdx negative;  // kNoItem: every draw hit the user's own items; the sample is skipped
+};
+
+// Samples are drawn this many steps before their update so the two item rows
+// they touch can be prefetched (a power of two).
+constexpr int kPrefetchAhead = 4;
+
+void PrefetchRow(const float* row, int stride) {
+  for (int f = 0; f < stride; f += 16) __builtin_prefetch(row + f, 1, 3);
+}
+
+// Runs one epoch's samples for `users`: as many (positive, negative) draws per
+// user as she has positives. Returns the summed -log sigmoid(x_uij) when
+// kTrackLoss (not computed otherwise: two transcendentals per sample).
+template <bool kTrackLoss>
+double TrainUsers(const BprEpoch& e, std::span<const UserIdx> users, SeenItems* seen) {
+  double loss = 0;
+  const auto row_of = [&](ItemIdx item) { return e.item_factors + static_cast<idx_t>(item) * e.stride; };
+  for (const UserIdx u : users) {
+    auto row = e.positives->Items(u);
+    if (row.empty() || static_cast<idx_t>(row.size()) >= e.n_items) continue;
+    seen->Mark(row);
+    SplitMix stream{e.seed ^ (static_cast<uint64_t>(e.epoch) << 40) ^
+                    (static_cast<uint64_t>(u) * 0x632BE59BD9B4E019ull)};
+    // A random positive of this user (with replacement), then a negative.
+    const auto draw = [&]() {
+      Triple t{row[stream.Below(row.size())], kNoItem};
+      for (int attempt = 0; attempt < kMaxRejections; ++attempt) {
+        const ItemIdx j = e.uniform ? static_cast<ItemIdx>(stream.Below(e.n_items))
+                                    : (*e.all_items)[stream.Below(e.all_items->size())];
+        if (!seen->Has(j)) {
+          t.negative = j;
+          PrefetchRow(row_of(t.positive), e.stride);
+          PrefetchRow(row_of(j), e.stride);
+          break;
+        }
+      }
+      return t;
+    };
+    float* w = e.user_factors + static_cast<idx_t>(u) * e.stride;
+    const size_t n_samples = row.size();
+    Triple ahead[kPrefetchAhead];
+    for (size_t n = 0; n < n_samples && n < kPrefetchAhead; ++n) ahead[n] = draw();
+    for (size_t n = 0; n < n_samples; ++n) {
+      const Triple t = ahead[n % kPrefetchAhead];
+      if (n + kPrefetchAhead < n_samples) ahead[n % kPrefetchAhead] = draw();
+      if (t.negative == kNoItem) continue;
+      const float margin = e.kernels->bpr_step(w, row_of(t.positive), row_of(t.negative), e.item_bias + t.positive,
+                                               e.item_bias + t.negative, e.lr, e.reg, e.stride);
+      if constexpr (kTrackLoss) {
+        // -log sigmoid(m) = log1p(exp(-m)), stable for both signs.
+        loss += margin > 0 ? std::log1p(std::exp(-margin)) : -margin + std::log1p(std::exp(margin));
+      }
+    }
+  }
+  return loss;
+}
 
 }  // namespace
 
@@ -89,51 +203,44 @@ Status Bpr::FitTracked(const TrainContext& ctx, const Interactions& train, std::
   init(&user_factors_, n_users_);
   init(&item_factors_, n_items_);
   item_bias_.assign(n_items_, 0.0f);
-  if (positives.nnz() == 0 || n_items_ < 2) return Status::Ok();
+  if (positives.nnz() == 0 || n_items_ < 2 || options_.epochs == 0) return Status::Ok();
 
-  const FactorKernels& kernels = BestFactorKernels();
+  // Train on cache-line aligned copies (a vector's buffer is only 16-byte
+  // aligned, so a 64-factor row would straddle five lines instead of four).
+  AlignedRows users(user_factors_);
+  AlignedRows items(item_factors_);
   const int threads = std::max(1, ctx.run.threads);
-  const float lr = static_cast<float>(options_.learning_rate);
-  const float reg = static_cast<float>(options_.reg);
-  const bool uniform = options_.negatives == "uniform";
+  BprEpoch epoch_state;
+  epoch_state.kernels = &BestFactorKernels();
+  epoch_state.positives = &positives;
+  epoch_state.all_items = &all_items;
+  epoch_state.user_factors = users.data();
+  epoch_state.item_factors = items.data();
+  epoch_state.item_bias = item_bias_.data();
+  epoch_state.n_items = n_items_;
+  epoch_state.stride = stride_;
+  epoch_state.lr = static_cast<float>(options_.learning_rate);
+  epoch_state.reg = static_cast<float>(options_.reg);
+  epoch_state.uniform = options_.negatives == "uniform";
+  epoch_state.seed = ctx.run.seed;
   std::vector<UserIdx> order(n_users_);
   std::iota(order.begin(), order.end(), 0);
   std::vector<double> thread_loss(threads);
+  // Per worker: the stamp of the user whose items are marked, per item.
+  std::vector<SeenItems> seen(threads);
+  for (SeenItems& s : seen) s.stamp.assign(n_items_, 0);
 
   Progress progress("bpr", options_.epochs, ctx.run.progress);
   for (int epoch = 0; epoch < options_.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
     std::fill(thread_loss.begin(), thread_loss.end(), 0.0);
+    epoch_state.epoch = epoch;
     ENCORE_RETURN_IF_ERROR(ParallelFor(
         n_users_, threads,
         [&](idx_t begin, idx_t end, int worker) {
-          double loss = 0;
-          for (idx_t k = begin; k < end; ++k) {
-            const UserIdx u = order[k];
-            auto row = positives.Items(u);
-            if (row.empty() || static_cast<idx_t>(row.size()) >= n_items_) continue;
-            SplitMix stream{ctx.run.seed ^ (static_cast<uint64_t>(epoch) << 40) ^
-                            (static_cast<uint64_t>(u) * 0x632BE59BD9B4E019ull)};
-            float* w = user_factors_.data() + static_cast<idx_t>(u) * stride_;
-            for (size_t n = 0; n < row.size(); ++n) {
-              // A random positive of this user (with replacement), then a negative.
-              const ItemIdx i = row[stream.Below(row.size())];
-              ItemIdx j = kNoItem;
-              for (int attempt = 0; attempt < kMaxRejections; ++attempt) {
-                j = uniform ? static_cast<ItemIdx>(stream.Below(n_items_))
-                            : all_items[stream.Below(all_items.size())];
-                if (!std::binary_search(row.begin(), row.end(), j)) break;
-                j = kNoItem;
-              }
-              if (j == kNoItem) continue;
-              const float margin = kernels.bpr_step(w, item_factors_.data() + static_cast<idx_t>(i) * stride_,
-                                                    item_factors_.data() + static_cast<idx_t>(j) * stride_,
-                                                    &item_bias_[i], &item_bias_[j], lr, reg, stride_);
-              // -log sigmoid(m) = log1p(exp(-m)), stable for both signs.
-              loss += margin > 0 ? std::log1p(std::exp(-margin)) : -margin + std::log1p(std::exp(margin));
-            }
-          }
-          thread_loss[worker] += loss;
+          std::span<const UserIdx> users_part(order.data() + begin, static_cast<size_t>(end - begin));
+          thread_loss[worker] += losses != nullptr ? TrainUsers<true>(epoch_state, users_part, &seen[worker])
+                                                   : TrainUsers<false>(epoch_state, users_part, &seen[worker]);
           return Status::Ok();
         },
         kUserGrain));
@@ -144,6 +251,8 @@ Status Bpr::FitTracked(const TrainContext& ctx, const Interactions& train, std::
     }
     progress.Advance();
   }
+  users.CopyTo(&user_factors_);
+  items.CopyTo(&item_factors_);
   progress.Finish();
   return Status::Ok();
 }

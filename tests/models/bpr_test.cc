@@ -1,8 +1,11 @@
 #include "models/bpr.h"
 
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "models/factor_kernels.h"
 
 namespace encore {
 namespace {
@@ -65,6 +68,46 @@ TEST(Bpr, SameSeedWithOneThreadGivesIdenticalFactors) {
   EXPECT_EQ(a->UserFactors(4), b->UserFactors(4));
   EXPECT_EQ(a->ItemFactors(7), b->ItemFactors(7));
   EXPECT_NE(a->UserFactors(4), c->UserFactors(4));
+}
+
+TEST(Bpr, TrackingTheLossDoesNotChangeTraining) {
+  // Fit skips the loss (two transcendentals per sample); the updates must not differ.
+  Interactions train = Clustered(60, 30, 5);
+  auto a = Make({{"factors", "8"}, {"epochs", "3"}});
+  auto b = Make({{"factors", "8"}, {"epochs", "3"}});
+  std::vector<double> losses;
+  ASSERT_TRUE(a->Fit(Quiet(1, 9), train).ok());
+  ASSERT_TRUE(b->FitTracked(Quiet(1, 9), train, &losses).ok());
+  EXPECT_EQ(losses.size(), 3u);
+  for (UserIdx u = 0; u < 60; ++u) EXPECT_EQ(a->UserFactors(u), b->UserFactors(u));
+  for (ItemIdx i = 0; i < 30; ++i) EXPECT_EQ(a->ItemFactors(i), b->ItemFactors(i));
+}
+
+TEST(Bpr, Avx2StepAgreesWithThePortableOne) {
+  const FactorKernels& best = BestFactorKernels();
+  const FactorKernels& portable = PortableFactorKernels();
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0, 0.3f);
+  for (int k : {5, 8, 24, 64}) {  // odd and even numbers of 8-float blocks
+    const int s = PaddedRank(k);
+    std::vector<float> rows[2];
+    for (auto& r : rows) {
+      r.assign(3 * s, 0.0f);
+      for (int row = 0; row < 3; ++row)
+        for (int c = 0; c < k; ++c) r[row * s + c] = normal(rng);
+    }
+    rows[1] = rows[0];
+    float bias[2][2] = {{0.1f, -0.2f}, {0.1f, -0.2f}};
+    const float m0 = best.bpr_step(rows[0].data(), rows[0].data() + s, rows[0].data() + 2 * s, &bias[0][0],
+                                   &bias[0][1], 0.05f, 0.01f, s);
+    const float m1 = portable.bpr_step(rows[1].data(), rows[1].data() + s, rows[1].data() + 2 * s, &bias[1][0],
+                                       &bias[1][1], 0.05f, 0.01f, s);
+    EXPECT_NEAR(m0, m1, 1e-5) << k;
+    for (int f = 0; f < 3 * s; ++f) EXPECT_NEAR(rows[0][f], rows[1][f], 1e-6) << k << " " << f;
+    for (int f = k; f < s; ++f) EXPECT_EQ(rows[0][f], 0.0f) << "padding stays zero";
+    EXPECT_NEAR(bias[0][0], bias[1][0], 1e-6);
+    EXPECT_NEAR(bias[0][1], bias[1][1], 1e-6);
+  }
 }
 
 TEST(Bpr, ScoreMatchesScoreAllAndVectors) {
