@@ -29,23 +29,29 @@ struct SearchArgs {
 };
 
 Status RunSearch(const SearchArgs& args) {
+  // Bad queries fail before the store is read and vectors are trained.
+  ENCORE_RETURN_IF_ERROR(text::ValidateQuery(args.query));
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(args.db));
   ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(*store, DatasetOptions{}));
   if (data.items.empty()) return FailedPrecondition("the store " + args.db + " has no items; import a catalogue first");
-  text::SearchOptions options;
-  options.use_embeddings = !args.no_embeddings;
-  options.vectors_path = args.vectors;
-  ENCORE_ASSIGN_OR_RETURN(text::SearchEngine engine,
-                          text::SearchEngine::Build(data.items, &data.item_deleted, options, args.run));
   std::vector<ItemIdx> history;
   if (!args.user.empty()) {
-    ENCORE_ASSIGN_OR_RETURN(UserIdx user, store->FindUser(args.user));
+    StatusOr<UserIdx> found = store->FindUser(args.user);
+    if (!found.ok()) {
+      return InvalidArgument("--user: " + found.status().message() + " (external user ids, as imported)");
+    }
+    const UserIdx user = *found;
     if (user < data.interactions.n_users()) {
       const auto row = data.interactions.Row(user);
       const auto weights = data.interactions.RowWeights(user);
       for (size_t k = 0; k < row.size(); ++k) if (weights[k] > 0) history.push_back(row[k]);
     }
   }
+  text::SearchOptions options;
+  options.use_embeddings = !args.no_embeddings;
+  options.vectors_path = args.vectors;
+  ENCORE_ASSIGN_OR_RETURN(text::SearchEngine engine,
+                          text::SearchEngine::Build(data.items, &data.item_deleted, options, args.run));
   text::ParsedQuery parsed;
   ENCORE_ASSIGN_OR_RETURN(std::vector<text::SearchHit> hits, engine.Search(args.query, history, args.n, &parsed));
   if (args.json) {
@@ -59,7 +65,7 @@ Status RunSearch(const SearchArgs& args) {
     out["items"] = nlohmann::json::array();
     for (const text::SearchHit& hit : hits) {
       const Item& item = data.items[hit.item];
-      out["items"].push_back({{"id", data.item_ids[hit.item]}, {"title", item.title}, {"genres", item.genres},
+      out["items"].push_back({{"id", data.item_ids[hit.item]}, {"title", item.title}, {"genres", item.genres}, {"tags", item.tags},
                               {"score", hit.score}, {"bm25", hit.bm25}, {"embedding", hit.embedding},
                               {"profile", hit.profile}});
     }

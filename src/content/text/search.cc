@@ -98,6 +98,22 @@ Status SearchOptions::Validate() const {
   return fasttext.Validate();
 }
 
+Status ValidateQuery(std::string_view query) {
+  NormalizeOptions strict;
+  strict.strict_utf8 = true;
+  strict.max_bytes = kMaxQueryBytes;
+  auto normalized = NormalizeText(query, strict);
+  if (!normalized.ok()) {
+    return InvalidArgument("search: query: " + normalized.status().message());
+  }
+  size_t pos = 0;
+  while (pos < normalized->size()) {
+    const char32_t cp = DecodeUtf8(*normalized, &pos);
+    if (IsWordChar(cp) || IsCjk(cp)) return Status::Ok();
+  }
+  return InvalidArgument("search: the query is empty; say what you are looking for, e.g. \"dark comedy\"");
+}
+
 StatusOr<SearchEngine> SearchEngine::Build(const std::vector<Item>& items, const std::vector<bool>* deleted,
                                            const SearchOptions& options, const RunContext& ctx) {
   ENCORE_RETURN_IF_ERROR(options.Validate());
@@ -161,7 +177,7 @@ StatusOr<SearchEngine> SearchEngine::Build(const std::vector<Item>& items, const
 
 ParsedQuery SearchEngine::Parse(std::string_view query) const {
   ParsedQuery parsed;
-  auto normalized = NormalizeText(query.substr(0, 4096));
+  auto normalized = NormalizeText(query.substr(0, kMaxQueryBytes));
   const std::vector<std::string> tokens = normalized.ok() ? tokenizer_.Tokenize(*normalized) : std::vector<std::string>{};
   // Kind words ("movies", "songs") state what to search, not what it is about:
   // they leave the BM25 query, or titles such as "Scary Movie" win every "... movies" query.
@@ -196,6 +212,7 @@ ParsedQuery SearchEngine::Parse(std::string_view query) const {
 StatusOr<std::vector<SearchHit>> SearchEngine::Search(std::string_view query, std::span<const ItemIdx> history, int n,
                                                       ParsedQuery* parsed_out) const {
   if (n <= 0) return InvalidArgument("search: n must be > 0");
+  ENCORE_RETURN_IF_ERROR(ValidateQuery(query));
   const ParsedQuery parsed = Parse(query);
   const idx_t n_items = index_.n_docs();
   // Candidates after filters; a filter that would leave nothing is dropped.

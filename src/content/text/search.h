@@ -71,6 +71,15 @@ struct SearchHit {
   float profile = 0;
 };
 
+// Longest query read, in bytes; longer queries are truncated at a character boundary.
+inline constexpr size_t kMaxQueryBytes = 4096;
+
+// A query Search() accepts: valid UTF-8 (InvalidArgument naming the byte offset
+// otherwise) with at least one letter, digit or CJK character after
+// normalisation (an empty or blank query is InvalidArgument). Cheap: callers may
+// check a request before paying for Build().
+Status ValidateQuery(std::string_view query);
+
 class SearchEngine {
  public:
   // `items` by internal index; `deleted` (optional, same size) excludes items.
@@ -79,6 +88,7 @@ class SearchEngine {
 
   ParsedQuery Parse(std::string_view query) const;
   // Top n items for `query`; `history` (may be empty) personalises the ranking.
+  // A query ValidateQuery() rejects gives its error.
   StatusOr<std::vector<SearchHit>> Search(std::string_view query, std::span<const ItemIdx> history, int n,
                                           ParsedQuery* parsed = nullptr) const;
 
