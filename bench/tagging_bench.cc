@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "../tests/content/tagging/real_data.h"
 #include "content/tagging/auto_tagger.h"
+#include "content/tagging/labelled_data.h"
 #include "content/text/item_text.h"
 
 namespace encore {
@@ -23,14 +23,14 @@ void PrintRow(const char* dataset, const char* method, const tagging::LabelMetri
               static_cast<long long>(m.items), m.precision_at_k, m.recall_at_k, m.micro_f1, m.macro_f1, seconds);
 }
 
-Status Run(const char* name, const testdata::LabelledCatalogue& data, uint64_t seed, bool tags) {
+Status Run(const char* name, const tagging::testdata::LabelledCatalogue& data, uint64_t seed, bool tags) {
   ENCORE_ASSIGN_OR_RETURN(text::Tokenizer tokenizer, text::Tokenizer::Create());
   text::ItemTextOptions text_options;
   text_options.genre_weight = 0;  // labels never leak into the text
   text_options.tag_weight = 0;
   std::vector<std::vector<std::string>> tokens;
   for (const Item& item : data.items) tokens.push_back(text::ItemTerms(item, tokenizer, text_options));
-  const std::vector<bool> hidden = testdata::HideShare(data.labels, 0.2, seed);
+  const std::vector<bool> hidden = tagging::testdata::HideShare(data.labels, 0.2, seed);
   std::vector<bool> known(hidden.size());
   for (size_t i = 0; i < hidden.size(); ++i) known[i] = !hidden[i];
   tagging::AutoTagInput input{&tokens, &data.labels, static_cast<int32_t>(data.label_names.size()), &known,
@@ -68,13 +68,13 @@ int main(int argc, char** argv) {
   const uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 7;
   std::printf("| dataset | method | hidden items | P@5 | R@5 | micro-F1 | macro-F1 | seconds |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
-  auto ml = encore::testdata::LoadMl100k();
+  auto ml = encore::tagging::testdata::LoadMl100k();
   if (!ml.ok()) {
     std::fprintf(stderr, "tagging_bench: %s\n", ml.status().ToString().c_str());
     return 1;
   }
   encore::Status s = encore::Run("ml-100k genres", *ml, seed, false);
-  auto lastfm = encore::testdata::LoadLastfm(500);
+  auto lastfm = encore::tagging::testdata::LoadLastfm(500);
   if (s.ok() && !lastfm.ok()) s = lastfm.status();
   if (s.ok()) s = encore::Run("Last.fm tags", *lastfm, seed, true);
   if (!s.ok()) {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "content/tagging/auto_tagger.h"
+#include "content/tagging/labelled_data.h"
 #include "content/text/item_text.h"
-#include "real_data.h"
 
 namespace encore::tagging {
 namespace {

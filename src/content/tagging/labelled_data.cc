@@ -1,39 +1,23 @@
-// Test and benchmark fixtures: the raw ml-100k and Last.fm 2K files read into
-// items, a users x items matrix and per-item label ids, without a store (these
-// tests exercise content/ only). The files are read from ENCORE_DATA_DIR;
-// a missing variable or file is an error the caller turns into a failure.
-// bench/tagging_bench.cc includes this header too.
-#pragma once
+#include "content/tagging/labelled_data.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <string>
 #include <unordered_map>
-#include <vector>
 
-#include "core/interactions.h"
-#include "core/records.h"
-#include "core/status.h"
+namespace encore::tagging::testdata {
 
-namespace encore::testdata {
-
-struct LabelledCatalogue {
-  std::vector<Item> items;                   // by internal index
-  Interactions user_items;                   // users x items
-  std::vector<std::vector<int32_t>> labels;  // label ids per item
-  std::vector<std::string> label_names;
-};
-
-inline StatusOr<std::string> DataDir(const std::string& dataset) {
+StatusOr<std::string> DataDir(const std::string& dataset) {
   const char* root = std::getenv("ENCORE_DATA_DIR");
   if (!root || !*root) return NotFound("ENCORE_DATA_DIR is not set (point it at the shared datasets folder)");
   return std::string(root) + "/" + dataset;
 }
 
-inline std::vector<std::string> SplitLine(const std::string& line, char sep) {
+namespace {
+
+std::vector<std::string> SplitLine(const std::string& line, char sep) {
   std::vector<std::string> fields;
   std::string field;
   std::istringstream in(line);
@@ -42,7 +26,7 @@ inline std::vector<std::string> SplitLine(const std::string& line, char sep) {
   return fields;
 }
 
-inline std::string Latin1ToUtf8(const std::string& s) {
+std::string Latin1ToUtf8(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
     if (c < 0x80) {
@@ -55,8 +39,9 @@ inline std::string Latin1ToUtf8(const std::string& s) {
   return out;
 }
 
-// ml-100k: titles and the 18 real genres (the "unknown" flag is not a label).
-inline StatusOr<LabelledCatalogue> LoadMl100k() {
+}  // namespace
+
+StatusOr<LabelledCatalogue> LoadMl100k() {
   ENCORE_ASSIGN_OR_RETURN(std::string dir, DataDir("ml-100k"));
   LabelledCatalogue c;
   c.label_names = {"Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama",
@@ -97,9 +82,7 @@ inline StatusOr<LabelledCatalogue> LoadMl100k() {
   return c;
 }
 
-// Last.fm 2K: artist names, plays, and the `max_labels` tags used on the most
-// artists as labels (an artist's labels: those tags, most-assigned first).
-inline StatusOr<LabelledCatalogue> LoadLastfm(int max_labels) {
+StatusOr<LabelledCatalogue> LoadLastfm(int max_labels) {
   ENCORE_ASSIGN_OR_RETURN(std::string dir, DataDir("lastfm-2k"));
   LabelledCatalogue c;
   std::ifstream artists(dir + "/artists.dat");
@@ -170,8 +153,8 @@ inline StatusOr<LabelledCatalogue> LoadLastfm(int max_labels) {
   return c;
 }
 
-// Marks a random `share` of the items that have labels as hidden (deterministic in seed).
-inline std::vector<bool> HideShare(const std::vector<std::vector<int32_t>>& labels, double share, uint64_t seed) {
+// A 64-bit LCG (Knuth's MMIX constants): the same hidden set on every platform.
+std::vector<bool> HideShare(const std::vector<std::vector<int32_t>>& labels, double share, uint64_t seed) {
   std::vector<bool> hidden(labels.size(), false);
   uint64_t state = seed;
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -182,4 +165,4 @@ inline std::vector<bool> HideShare(const std::vector<std::vector<int32_t>>& labe
   return hidden;
 }
 
-}  // namespace encore::testdata
+}  // namespace encore::tagging::testdata
