@@ -5,6 +5,7 @@
 #include "models/bpr.h"
 #include "models/content.h"
 #include "models/ease.h"
+#include "models/ensemble.h"
 #include "models/gru4rec.h"
 #include "models/hybrid.h"
 #include "models/ials.h"
@@ -22,6 +23,7 @@ std::span<const ModelEntry> ModelRegistry() {
       {"bpr", "matrix factorisation by Bayesian Personalised Ranking, Hogwild SGD (Rendle et al. 2009)", &Bpr::Create},
       {"content", "content-based: recency-weighted TF-IDF profile of item text, cosine", &ContentModel::Create},
       {"ease", "EASE closed-form item-item autoencoder (Steck 2019)", &Ease::Create},
+      {"ensemble", "weighted blend of registered models' per-user normalised scores (models=, weights=)", &Ensemble::Create},
       {"gru4rec", "GRU next-item sequence model (Hidasi et al. 2016), libtorch", &Gru4rec::Create},
       {"hybrid", "LightFM-style: items as sums of id + genre/tag/word embeddings, WARP/BPR; scores new items from content", &Hybrid::Create},
       {"ials", "implicit ALS, conjugate-gradient or exact solves (Hu et al. 2008; Rendle et al. 2022)", &Ials::Create},
