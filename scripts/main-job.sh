@@ -8,6 +8,7 @@ set -euo pipefail
 ENCORE="${1:-build/src/cli/encore}"
 MODEL="${ENCORE_MODEL:-ease}"
 mkdir -p var
+MEDIA_ARGS=()
 
 if [ -n "${ENCORE_DATA_DIR:-}" ]; then
   DB=var/ml-100k.db
@@ -18,13 +19,24 @@ if [ -n "${ENCORE_DATA_DIR:-}" ]; then
 else
   DB=var/demo.db
   echo "== generating the demo catalogue into $DB (set ENCORE_DATA_DIR to use MovieLens 100K)"
-  "$ENCORE" demo-data --db "$DB" --out var/demo-data
+  # A handful of short generated media files (flite/sox/ffmpeg) so analysis has something to show.
+  if command -v flite >/dev/null && command -v sox >/dev/null && command -v ffmpeg >/dev/null; then
+    MEDIA_ARGS=(--media var/demo-media --media-items 6)
+  else
+    echo "   (no demo media: flite, sox and ffmpeg are needed; apt-get install flite sox ffmpeg)"
+  fi
+  "$ENCORE" demo-data --db "$DB" --out var/demo-data "${MEDIA_ARGS[@]}"
   USERS=(u0001 u0002 u0003)
   ITEM=i0001
 fi
 
 echo; echo "== store"
 "$ENCORE" stats --db "$DB"
+
+if [ -z "${ENCORE_DATA_DIR:-}" ] && [ ${#MEDIA_ARGS[@]} -gt 0 ]; then
+  echo; echo "== media understanding: tempo, key, transcript, shots, on-screen text (docs/media.md)"
+  "$ENCORE" analyze --db "$DB" --jobs 2
+fi
 
 echo; echo "== evaluation (stratified 75/25 per user, full ranking)"
 "$ENCORE" eval --db "$DB" --protocol stratified --models "popularity,$MODEL" --k 10 --out var/report
@@ -40,6 +52,7 @@ echo
 echo "== serving on http://127.0.0.1:$PORT/  (dashboard; Ctrl-C to stop)"
 echo "   curl 'http://127.0.0.1:$PORT/api/recommend/${USERS[0]}?n=5&explain=true'"
 echo "   curl http://127.0.0.1:$PORT/api/similar/$ITEM?n=5"
+[ -z "${ENCORE_DATA_DIR:-}" ] && echo "   curl http://127.0.0.1:$PORT/api/items/$ITEM/analysis   (media analysis; dashboard: click an item)"
 echo "   curl \"http://127.0.0.1:$PORT/api/search?q=space+adventure\""
 echo "   curl -X POST http://127.0.0.1:$PORT/api/events -H 'Content-Type: application/json' \\"
 echo "        -d '{\"user\":\"${USERS[0]}\",\"item\":\"$ITEM\",\"type\":\"play\",\"value\":1.0}'"

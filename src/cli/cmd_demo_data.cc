@@ -1,4 +1,6 @@
 // encore demo-data [--out DIR] [--db PATH] [--users N] [--items N] [--plays N] [--seed S]
+//                  [--media DIR [--media-items N] [--media-seconds S]]
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -6,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/progress.h"
 #include "ingest/demo_data.h"
+#include "ingest/demo_media.h"
 #include "ingest/generic.h"
 #include "store/store.h"
 
@@ -16,6 +19,7 @@ struct DemoDataArgs {
   std::string out;
   std::string db;
   DemoDataOptions options;
+  DemoMediaOptions media;
 };
 
 Status RunDemoData(const DemoDataArgs& args) {
@@ -23,6 +27,16 @@ Status RunDemoData(const DemoDataArgs& args) {
     return InvalidArgument("give --out DIR (write items.jsonl, users.jsonl, events.jsonl) and/or --db PATH (import)");
   }
   ENCORE_ASSIGN_OR_RETURN(WriteBatch batch, GenerateDemoData(args.options));
+  if (!args.media.dir.empty()) {
+    ENCORE_RETURN_IF_ERROR(args.media.Validate());
+    ENCORE_RETURN_IF_ERROR(CheckDemoMediaTools());
+    Progress progress("media", std::min<idx_t>(args.media.n_items, static_cast<idx_t>(batch.items.size())),
+                      StderrIsTerminal());
+    ENCORE_ASSIGN_OR_RETURN(int made, GenerateDemoMedia(args.media, &batch, &progress));
+    progress.Finish();
+    std::printf("rendered %d media files into %s (analyse them with: encore analyze --db STORE)\n", made,
+                args.media.dir.c_str());
+  }
   if (!args.out.empty()) {
     ENCORE_RETURN_IF_ERROR(WriteGenericJsonl(batch, args.out));
     std::printf("wrote %zu items, %zu users, %zu events to %s (format: jsonl)\n", batch.items.size(),
@@ -52,6 +66,12 @@ void AddDemoDataCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--items", args->options.n_items, "number of items")->capture_default_str();
   cmd->add_option("--plays", args->options.n_plays, "number of play events")->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "random seed (same seed, same data)")->capture_default_str();
+  cmd->add_option("--media", args->media.dir,
+                  "also render short media files (flite, sox, ffmpeg) for the first items into this folder and "
+                  "set their media paths");
+  cmd->add_option("--media-items", args->media.n_items, "with --media: how many items get a file")->capture_default_str();
+  cmd->add_option("--media-seconds", args->media.seconds, "with --media: length of each music clip and video")
+      ->capture_default_str();
   cmd->callback([args, exit_code] { *exit_code = Report("demo-data", RunDemoData(*args)); });
 }
 

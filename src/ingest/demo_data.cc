@@ -150,7 +150,6 @@ StatusOr<WriteBatch> GenerateDemoData(const DemoDataOptions& options) {
     auto [lo, hi] = kDurationMinutes[kind];
     item.duration_s = std::round((lo + (hi - lo) * rng.Uniform()) * 60.0);
     item.created_at = options.start_time - static_cast<int64_t>(rng.Below(730)) * kSecondsPerDay;
-    item.media = "demo://" + item.id;
     popularity[i] = std::exp(rng.Normal());
     batch.items.push_back(std::move(item));
   }

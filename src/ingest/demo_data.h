@@ -23,7 +23,8 @@ struct DemoDataOptions {
 };
 
 // Items of kinds movie|episode|clip|track|podcast with titles, descriptions,
-// genres, tags, language, duration and created_at; users with a country and age
+// genres, tags, language, duration and created_at (no media: see
+// ingest/demo_media.h); users with a country and age
 // group; `play` events with watch ratios, plus `like`, `skip` and `dislike`.
 StatusOr<WriteBatch> GenerateDemoData(const DemoDataOptions& options);
 

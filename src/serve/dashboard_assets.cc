@@ -4,7 +4,7 @@ namespace encore::serve {
 
 // One page, no external resources (the server may run without internet).
 // Element ids used by tests/serve/dashboard_browser_test.js: #user-select,
-// #recs, .rec, #history, #metrics-requests, #catalog, #item-details, #report.
+// #recs, .rec, #history, #metrics-requests, #catalog, #item-details, #item-analysis, #report.
 std::string_view DashboardHtml() {
   return R"HTML(<!doctype html>
 <html lang="en">
@@ -190,8 +190,31 @@ async function showItem(id) {
       `${it.duration_s ? " · " + Math.round(it.duration_s / 60) + " min" : ""} · popularity ${it.popularity ?? 0}</div>` +
       `<div>${tags(it.genres)}${tags(it.tags)}</div><p>${esc(it.description)}</p>` +
       (attrs ? `<div class="muted">${attrs}</div>` : "") +
-      `<div><b>Similar:</b> ${sim.items.map((s) => `<span class="item-link" data-item="${esc(s.id)}">${esc(s.title || s.id)}</span>`).join(" · ") || "–"}</div>`;
+      `<div><b>Similar:</b> ${sim.items.map((s) => `<span class="item-link" data-item="${esc(s.id)}">${esc(s.title || s.id)}</span>`).join(" · ") || "–"}</div>` +
+      analysisHtml(it.analysis);
   } catch (e) { $("item-details").innerHTML = `<span class="error">${esc(e.message)}</span>`; }
+}
+
+// The item's stored media analysis (`encore analyze --db`), digest form.
+function analysisHtml(a) {
+  if (!a) return "";
+  const num = (v, d) => (typeof v === "number" ? v.toFixed(d) : null);
+  const facts = [];
+  if (a.kind) facts.push(`${esc(a.kind)}${a.duration_s ? ", " + num(a.duration_s, 1) + " s" : ""}`);
+  if (a.tempo_bpm) facts.push(`tempo <b class="an-tempo">${num(a.tempo_bpm, 1)} BPM</b>`);
+  if (a.key) facts.push(`key <b class="an-key">${esc(a.key)}</b>${a.key_strength != null ? " (" + num(a.key_strength, 2) + ")" : ""}`);
+  if (a.shot_count) facts.push(`${a.shot_count} shot${a.shot_count === 1 ? "" : "s"}`);
+  const shots = (a.shots || []).map((s) =>
+    `<tr><td>${num(s.start_s, 1)}–${num(s.end_s, 1)} s</td><td>${esc(s.transition_in || "")}</td>` +
+    `<td>${esc(s.colour || "")}</td><td>${esc((s.text || []).join(" / "))}</td></tr>`).join("");
+  return `<div id="item-analysis"><h2 style="margin-top:12px">Media analysis</h2>` +
+    `<div class="muted">${facts.join(" · ")}</div><div>${tags(a.tags)}</div>` +
+    (a.description ? `<p>${esc(a.description)}</p>` : "") +
+    (a.summary ? `<div><b>Summary:</b> ${esc(a.summary)}</div>` : "") +
+    (a.transcript_excerpt ? `<div><b>Transcript:</b> <span class="an-transcript">“${esc(a.transcript_excerpt)}”</span></div>` : "") +
+    ((a.on_screen_text || []).length ? `<div><b>On screen:</b> ${a.on_screen_text.map(esc).join(" / ")}</div>` : "") +
+    (shots ? `<table class="an-shots"><thead><tr><th>shot</th><th>in</th><th>colour</th><th>text</th></tr></thead><tbody>${shots}</tbody></table>` : "") +
+    `</div>`;
 }
 
 async function loadReport() {

@@ -377,6 +377,11 @@ void HttpServer::AddRoutes() {
     ENCORE_ASSIGN_OR_RETURN(json item, svc.GetItem(c.args[0]));
     return Reply::Json(item);
   });
+  add("GET", "/api/items/{id}/analysis", Access::kRead, [&svc](const Call& c) -> StatusOr<Reply> {
+    ENCORE_ASSIGN_OR_RETURN(bool full, c.Bool("full", false));
+    ENCORE_ASSIGN_OR_RETURN(json analysis, svc.GetItemAnalysis(c.args[0], full));
+    return Reply::Json({{"item", c.args[0]}, {"analysis", analysis}});
+  });
   add("PUT", "/api/items/{id}", Access::kWrite, [&svc](const Call& c) -> StatusOr<Reply> {
     ENCORE_ASSIGN_OR_RETURN(json body, ParseBody(c.req.body));
     if (body.is_object() && !body.contains("id")) body["id"] = c.args[0];

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "content/video/analysis_digest.h"
+#include "content/video/analyzer.h"
 #include "store/dataset.h"
 
 namespace encore::serve {
@@ -237,9 +239,31 @@ StatusOr<nlohmann::json> Service::GetItem(const std::string& id) const {
   auto idx = catalog_.Find(id);
   if (!idx || catalog_.at(*idx).deleted) return NotFound("unknown item '" + id + "'");
   nlohmann::json out = ItemJson(catalog_.item(*idx));
-  std::lock_guard counters(counters_mu_);
-  if (static_cast<size_t>(*idx) < popularity_.size()) out["popularity"] = popularity_[*idx];
+  {
+    std::lock_guard counters(counters_mu_);
+    if (static_cast<size_t>(*idx) < popularity_.size()) out["popularity"] = popularity_[*idx];
+  }
+  if (!out["media"].get<std::string>().empty()) {
+    auto analysis = GetItemAnalysis(id, false);
+    if (analysis.ok()) out["analysis"] = std::move(*analysis);
+  }
   return out;
+}
+
+StatusOr<nlohmann::json> Service::GetItemAnalysis(const std::string& id, bool full) const {
+  {
+    std::shared_lock lock(catalog_mu_);
+    auto idx = catalog_.Find(id);
+    if (!idx || catalog_.at(*idx).deleted) return NotFound("unknown item '" + id + "'");
+  }
+  auto stored = store_->GetItemData(id, video::kAnalysisKey);
+  if (stored.status().code() == StatusCode::kNotFound) {
+    return NotFound("item '" + id + "' has no media analysis (run `encore analyze --db` on the store)");
+  }
+  ENCORE_RETURN_IF_ERROR(stored.status());
+  nlohmann::json j = nlohmann::json::parse(*stored, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return DataLoss("stored media analysis of item '" + id + "' is not a JSON object");
+  return full ? j : video::AnalysisDigest(j);
 }
 
 Status Service::DeleteItem(const std::string& id) {

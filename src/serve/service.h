@@ -96,7 +96,12 @@ class Service {
 
   // --- catalogue and users (single and bulk; upserts by external id) ---
   StatusOr<WriteResult> PutItems(std::vector<Item> items);
+  // With "analysis" (video::AnalysisDigest) when `encore analyze --db` stored one.
   StatusOr<nlohmann::json> GetItem(const std::string& id) const;
+  // The stored media analysis of an item: its digest (tags, transcript
+  // excerpt, summary, key, tempo, shots), or with `full` the whole stored
+  // JSON (docs/media.md). NotFound for an unknown item or one not analysed.
+  StatusOr<nlohmann::json> GetItemAnalysis(const std::string& id, bool full) const;
   Status DeleteItem(const std::string& id);
   // Live items, paged, optionally filtered; total in "total".
   nlohmann::json ListItems(idx_t offset, idx_t limit, const ItemFilter& filter, const std::string& query) const;

@@ -17,10 +17,10 @@ struct RunResult {
 
 enum class Stderr { kMerge, kDiscard };
 
-// `args` is shell text: quote what the shell must not split.
-inline RunResult RunEncore(const std::string& args, Stderr err = Stderr::kMerge) {
-  const std::string cmd =
-      std::string(ENCORE_BIN) + " " + args + (err == Stderr::kMerge ? " 2>&1" : " 2>/dev/null");
+// `args` is shell text: quote what the shell must not split. `redirect` is
+// appended to the command line (e.g. " 2>FILE").
+inline RunResult RunEncoreRedirected(const std::string& args, const std::string& redirect) {
+  const std::string cmd = std::string(ENCORE_BIN) + " " + args + redirect;
   RunResult result;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return result;
@@ -30,6 +30,10 @@ inline RunResult RunEncore(const std::string& args, Stderr err = Stderr::kMerge)
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+inline RunResult RunEncore(const std::string& args, Stderr err = Stderr::kMerge) {
+  return RunEncoreRedirected(args, err == Stderr::kMerge ? " 2>&1" : " 2>/dev/null");
 }
 
 }  // namespace encore::testing

@@ -8,6 +8,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "content/video/analysis_digest.h"
+#include "content/video/analyzer.h"
 #include "serve/http_server.h"
 #include "serve/service.h"
 #include "serve_test_util.h"
@@ -406,6 +408,96 @@ TEST_F(ApiTest, ReloadSwapsTheModelWhileRequestsKeepFlowing) {
   EXPECT_EQ(body["model"]["name"], "ials");
   auto r = client_->Get("/metrics");
   EXPECT_NE(r->body.find("encore_model_version{model=\"ials\"} 6"), std::string::npos);
+}
+
+// A video analysis as `encore analyze --db` stores it: 2 shots with titles, a
+// 120 BPM soundtrack in A minor and a long transcript.
+video::MediaAnalysis SampleAnalysis() {
+  video::MediaAnalysis a;
+  a.info.path = "/media/song.mp4";
+  a.info.duration_s = 42;
+  a.kind = "video";
+  audio::AudioFeatures f;
+  f.duration_s = 42;
+  f.tempo_bpm = 120;
+  f.key = 9;
+  f.mode = audio::Mode::kMinor;
+  f.key_strength = 0.81;
+  f.music_fraction = 0.6;
+  f.speech_fraction = 0.4;
+  a.audio = f;
+  speech::TranscriptSegment seg;
+  seg.start_s = 1;
+  seg.end_s = 40;
+  for (int i = 0; i < 60; ++i) {
+    if (i) seg.text += ' ';
+    seg.text += "weather";
+  }
+  a.transcript.segments = {seg};
+  video::ShotAnalysis s1, s2;
+  s1.shot.end_s = 20;
+  s1.text = {{"EVENING NEWS", 91}};
+  s2.shot.start_s = 20;
+  s2.shot.end_s = 42;
+  s2.shot.transition_in = video::TransitionKind::kCut;
+  a.shots = {s1, s2};
+  a.on_screen_text = {"EVENING NEWS"};
+  a.tags = {"video", "music", "moderate tempo", "minor key"};
+  a.summary = "the weather for today";
+  a.description = "A 42 s video in 2 shots.";
+  return a;
+}
+
+TEST_F(ApiTest, ItemShowsItsStoredMediaAnalysis) {
+  auto [created, c] = Call("POST", "/api/items", R"({"id":"song","kind":"clip","title":"Song","media":"/media/song.mp4"})");
+  ASSERT_EQ(created, 201) << c.dump();
+  // Not analysed yet: no digest on the item, 404 with a hint on the analysis route.
+  EXPECT_FALSE(Get("/api/items/song").contains("analysis"));
+  auto [none, n] = Call("GET", "/api/items/song/analysis");
+  EXPECT_EQ(none, 404);
+  EXPECT_NE(n["error"]["message"].get<std::string>().find("encore analyze --db"), std::string::npos) << n.dump();
+
+  // `encore analyze --db` writes through its own connection; the server sees it at once.
+  {
+    auto store = OpenStore(db_);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->PutItemData("song", video::kAnalysisKey, video::kAnalysisVersion,
+                                      video::ToJson(SampleAnalysis()).dump()).ok());
+    ASSERT_TRUE((*store)->PutItemData("m0", video::kAnalysisKey, video::kAnalysisVersion, "{not json").ok());
+  }
+  json item = Get("/api/items/song");
+  ASSERT_TRUE(item.contains("analysis")) << item.dump();
+  const json& a = item["analysis"];
+  EXPECT_EQ(a["kind"], "video");
+  EXPECT_DOUBLE_EQ(a["tempo_bpm"].get<double>(), 120);
+  EXPECT_EQ(a["key"], "A minor");
+  EXPECT_EQ(a["shot_count"], 2);
+  ASSERT_EQ(a["shots"].size(), 2u);
+  EXPECT_EQ(a["shots"][0]["text"], json::array({"EVENING NEWS"}));
+  EXPECT_EQ(a["shots"][1]["transition_in"], "cut");
+  EXPECT_EQ(a["tags"], json::array({"video", "music", "moderate tempo", "minor key"}));
+  EXPECT_EQ(a["summary"], "the weather for today");
+  EXPECT_EQ(a["transcript_words"], 60);
+  const std::string excerpt = a["transcript_excerpt"].get<std::string>();
+  EXPECT_LE(excerpt.size(), video::DigestOptions{}.excerpt_chars + 3);
+  EXPECT_EQ(excerpt.substr(excerpt.size() - 3), "...");
+  EXPECT_EQ(excerpt.rfind("weather ", 0), 0u);
+
+  json digest = Get("/api/items/song/analysis");
+  EXPECT_EQ(digest["item"], "song");
+  EXPECT_EQ(digest["analysis"], a);
+  json full = Get("/api/items/song/analysis?full=true");
+  EXPECT_EQ(full["analysis"]["audio"]["vector"].size(), 0u);  // the sample has no feature vector
+  EXPECT_EQ(full["analysis"]["transcript"]["segments"].size(), 1u);
+  EXPECT_EQ(full["analysis"]["version"], video::kAnalysisVersion);
+
+  EXPECT_EQ(Call("GET", "/api/items/nope/analysis").first, 404);
+  EXPECT_EQ(Call("GET", "/api/items/song/analysis?full=maybe").first, 400);
+  // A corrupt stored value is a server-side data error, never a crash.
+  auto [bad, b] = Call("GET", "/api/items/m0/analysis");
+  EXPECT_EQ(bad, 500) << b.dump();
+  EXPECT_EQ(b["error"]["code"], "data_loss");
+  EXPECT_FALSE(Get("/api/items/m0").contains("analysis"));  // no media path, no digest
 }
 
 }  // namespace

@@ -85,6 +85,15 @@ async function main() {
     await page.waitForSelector("#catalog tr td.item-link", { timeout: TIMEOUT_MS });
     await page.click("#catalog tr td.item-link");
     await page.waitForSelector("#item-details h2", { timeout: TIMEOUT_MS });
+    // An analysed item shows its media analysis (the fixture stores one for "lunar").
+    await page.evaluate(() => showItem("lunar"));
+    await page.waitForSelector("#item-analysis .an-tempo", { timeout: TIMEOUT_MS });
+    const analysis = await page.$eval("#item-analysis", (e) => e.textContent);
+    for (const want of ["120.0 BPM", "A minor", "minor key", "the astronauts drift beyond the moon", "LUNAR ODYSSEY", "2 shots"]) {
+      if (!analysis.includes(want)) fail(`item analysis lacks '${want}': ${analysis}`);
+    }
+    const shotRows = await page.$$eval("#item-analysis table.an-shots tbody tr", (els) => els.length);
+    if (shotRows !== 2) fail(`expected 2 shot rows in the analysis, got ${shotRows}`);
     // Live metrics count the requests the page made; the report is shown.
     await page.waitForFunction(() => Number(document.getElementById("metrics-requests").textContent) > 3,
                                null, { timeout: TIMEOUT_MS });

@@ -1,6 +1,7 @@
 // Generated test media for the content tests and benchmarks: nothing binary is
 // committed; every clip is rendered on demand with flite, sox and the ffmpeg
-// command (Debian packages `flite sox ffmpeg`). Not used by the analysers.
+// command (Debian packages `flite sox ffmpeg`). Also renders the demo
+// catalogue's media (ingest/demo_media.h). Not used by the analysers.
 //
 // Every function writes one file at `out` (the extension picks the container)
 // and returns a Status naming the failing command when the tool is missing or fails.
