@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -307,6 +308,15 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
       return Status::Ok();
     }
     ENCORE_ASSIGN_OR_RETURN(std::vector<double> ndcg, ValidationNdcg(*model, *ctx.validation, train, grid));
+    if (ctx.run.verbose) {
+      std::string line = "hybrid: cf " + name + ", validation ndcg@10 by content weight:";
+      char cell[48];
+      for (size_t g = 0; g < grid.size(); ++g) {
+        std::snprintf(cell, sizeof(cell), " %.2f -> %.4f", grid[g], ndcg[g]);
+        line += cell;
+      }
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
     bool better = false;
     for (size_t g = 0; g < grid.size(); ++g) {
       if (ndcg[g] > best_ndcg) {
@@ -318,6 +328,9 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
     if (better) cf_model_ = std::move(model);
   }
   if (!cf_model_) return Internal("hybrid: no CF model was kept");
+  if (ctx.run.verbose) {
+    std::fprintf(stderr, "hybrid: kept cf %s, content weight %.2f\n", cf_model_->Name().c_str(), content_weight_);
+  }
   return Status::Ok();
 }
 
