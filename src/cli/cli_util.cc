@@ -19,6 +19,7 @@ void AddRunOptions(CLI::App* cmd, RunContext* ctx) {
   cmd->add_option("--threads", ctx->threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--seed", ctx->seed, "random seed (default 42)");
+  cmd->add_flag("--verbose", ctx->verbose, "log a line per training epoch (models that train in epochs)");
 }
 
 }  // namespace encore::cli
