@@ -67,7 +67,7 @@ void AddDemoDataCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--plays", args->options.n_plays, "number of play events")->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "random seed (same seed, same data)")->capture_default_str();
   cmd->add_option("--media", args->media.dir,
-                  "also render short media files (flite, sox, ffmpeg) for the first items into this folder and "
+                  "also render short media files (flite, sox, ffmpeg) for a few items into this folder and "
                   "set their media paths");
   cmd->add_option("--media-items", args->media.n_items, "with --media: how many items get a file")->capture_default_str();
   cmd->add_option("--media-seconds", args->media.seconds, "with --media: length of each music clip and video")

@@ -1,6 +1,7 @@
 #include "ingest/demo_media.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <filesystem>
 #include <vector>
@@ -34,6 +35,14 @@ constexpr GenreStyle kDefaultStyle = {"", 100, 60, false, "teal"};
 // Per-item tempo variation (BPM), so tracks of one genre differ a little.
 constexpr int kTempoJitter = 6;
 constexpr const char* kVoices[] = {"slt", "kal16", "rms", "awb"};
+
+enum class MediaKind { kMusic = 0, kSpeech = 1, kVideo = 2 };
+
+MediaKind MediaKindOf(const Item& item) {
+  if (item.kind == ItemKind::kTrack) return MediaKind::kMusic;
+  if (item.kind == ItemKind::kPodcast) return MediaKind::kSpeech;
+  return MediaKind::kVideo;
+}
 
 const GenreStyle& StyleOf(const Item& item) {
   for (const GenreStyle& s : kStyles) {
@@ -95,19 +104,32 @@ StatusOr<int> GenerateDemoMedia(const DemoMediaOptions& options, WriteBatch* bat
   fs::create_directories(options.dir, ec);
   if (ec) return IoError("demo media: cannot create " + options.dir + ": " + ec.message());
   const std::string dir = fs::absolute(options.dir, ec).lexically_normal().string();
-  const size_t n = std::min(batch->items.size(), static_cast<size_t>(options.n_items));
-  for (size_t i = 0; i < n; ++i) {
+  // Items of the three media kinds (music, speech, video) in index order, taken in turn.
+  std::array<std::vector<size_t>, 3> by_kind;
+  for (size_t i = 0; i < batch->items.size(); ++i) by_kind[static_cast<size_t>(MediaKindOf(batch->items[i]))].push_back(i);
+  std::vector<size_t> chosen;
+  for (size_t round = 0; chosen.size() < static_cast<size_t>(options.n_items); ++round) {
+    bool any = false;
+    for (const auto& list : by_kind) {
+      if (round < list.size() && chosen.size() < static_cast<size_t>(options.n_items)) {
+        chosen.push_back(list[round]);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  for (size_t i : chosen) {
     Item& item = batch->items[i];
     const GenreStyle& style = StyleOf(item);
     const std::string voice = kVoices[i % std::size(kVoices)];
     const std::string spoken = item.title + ". " + item.description;
     std::string path;
     Status made;
-    if (item.kind == ItemKind::kTrack) {
+    if (MediaKindOf(item) == MediaKind::kMusic) {
       path = dir + "/" + item.id + ".wav";
       const double bpm = style.bpm + static_cast<double>(static_cast<int>(i % (2 * kTempoJitter + 1)) - kTempoJitter);
       made = RenderMusic(style, bpm, options.seconds, path);
-    } else if (item.kind == ItemKind::kPodcast) {
+    } else if (MediaKindOf(item) == MediaKind::kSpeech) {
       path = dir + "/" + item.id + ".wav";
       made = tm::Speech(spoken, voice, path);
     } else {
@@ -130,7 +152,7 @@ StatusOr<int> GenerateDemoMedia(const DemoMediaOptions& options, WriteBatch* bat
     item.media = path;
     if (progress != nullptr) progress->Advance();
   }
-  return static_cast<int>(n);
+  return static_cast<int>(chosen.size());
 }
 
 }  // namespace encore

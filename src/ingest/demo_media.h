@@ -17,7 +17,7 @@ namespace encore {
 
 struct DemoMediaOptions {
   std::string dir;          // folder the files are written to (created when missing)
-  int n_items = 6;          // the first n items of the catalogue get a file
+  int n_items = 6;          // items that get a file: music, speech and video kinds in turn, lowest index first
   double seconds = 6;       // length of each music clip and video (speech runs as long as it takes)
 
   Status Validate() const;
@@ -27,8 +27,9 @@ struct DemoMediaOptions {
 // naming the missing tools and the Debian packages that provide them.
 Status CheckDemoMediaTools();
 
-// Renders one file per item for the first options.n_items items of `batch`
-// (fewer when the catalogue is smaller) and sets their `media` to the file's
+// Renders one file per item for options.n_items items of `batch` (tracks,
+// podcasts and other kinds in turn, lowest index first; fewer when the
+// catalogue is smaller) and sets their `media` to the file's
 // absolute path. Deterministic: the same items give the same media. Advances
 // `progress` (may be null) once per file. Returns the number of files written.
 StatusOr<int> GenerateDemoMedia(const DemoMediaOptions& options, WriteBatch* batch, Progress* progress = nullptr);

@@ -1,0 +1,25 @@
+// Modality inputs of the fusion model taken from a stored media analysis (the
+// JSON of video::ToJson, docs/media.md).
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "content/audio/features.h"
+#include "content/video/shots.h"
+
+namespace encore::fusion {
+
+inline constexpr int kAudioInputDim = audio::kAudioFeatureDim;
+// Duration-weighted mean over shots of [histogram (kHistBins), brightness,
+// saturation, motion], then ln(1 + shots per minute).
+inline constexpr int kVisualInputDim = video::kHistBins + 4;
+
+// The audio feature vector ("audio"."vector"); false when the analysis has no
+// audio or the vector has the wrong size or non-finite values.
+bool AudioInput(const nlohmann::json& analysis, std::vector<float>* out);
+// The visual summary of the shots; false for audio files or malformed shots.
+bool VisualInput(const nlohmann::json& analysis, std::vector<float>* out);
+
+}  // namespace encore::fusion
