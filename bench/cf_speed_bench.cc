@@ -4,7 +4,8 @@
 // seconds per epoch and peak memory (VmHWM) for ials and bpr at 64 and 128
 // factors, and EASE fit time on a 9.7k-item matrix (ml-latest-small's shape).
 //
-//   encore_cf_speed_bench [--threads 2] [--runs 3] [--epochs 3] [--only ials|bpr|ease]
+//   encore_cf_speed_bench [--threads 2] [--runs 3] [--epochs 3] [--only ials|bpr|ease] [--factors K]
+//   (--factors: only that factor count; default 64 and 128)
 //
 // Per epoch = (Fit with E epochs - Fit with 0 epochs) / E, so set-up (transpose,
 // initialisation) is reported apart. Each figure is the median of --runs runs.
@@ -193,7 +194,7 @@ void BenchFactorModel(const std::string& model, int factors, const Interactions&
 }
 
 int Main(int argc, char** argv) {
-  int threads = 2, runs = 3, epochs = 3;
+  int threads = 2, runs = 3, epochs = 3, only_factors = 0;
   std::string only;
   for (int a = 1; a + 1 < argc; a += 2) {
     std::string flag = argv[a];
@@ -201,13 +202,15 @@ int Main(int argc, char** argv) {
     else if (flag == "--runs") runs = std::atoi(argv[a + 1]);
     else if (flag == "--epochs") epochs = std::atoi(argv[a + 1]);
     else if (flag == "--only") only = argv[a + 1];
+    else if (flag == "--factors") only_factors = std::atoi(argv[a + 1]);
     else {
-      std::fprintf(stderr, "usage: %s [--threads N] [--runs N] [--epochs N] [--only ials|bpr|ease]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--threads N] [--runs N] [--epochs N] [--only ials|bpr|ease] [--factors K]\n",
+                   argv[0]);
       return 2;
     }
   }
-  if (threads < 1 || runs < 1 || epochs < 1) {
-    std::fprintf(stderr, "--threads, --runs and --epochs must be positive\n");
+  if (threads < 1 || runs < 1 || epochs < 1 || only_factors < 0) {
+    std::fprintf(stderr, "--threads, --runs, --epochs and --factors must be positive\n");
     return 2;
   }
   if (only.empty() || only == "ials" || only == "bpr") {
@@ -220,7 +223,9 @@ int Main(int argc, char** argv) {
     std::fflush(stdout);
     for (const char* model : {"ials", "bpr"}) {
       if (!only.empty() && only != model) continue;
-      for (int factors : {64, 128}) BenchFactorModel(model, factors, train, threads, runs, epochs);
+      const std::vector<int> factor_counts =
+          only_factors > 0 ? std::vector<int>{only_factors} : std::vector<int>{64, 128};
+      for (int factors : factor_counts) BenchFactorModel(model, factors, train, threads, runs, epochs);
     }
   }
   if (only.empty() || only == "ease") {

@@ -98,7 +98,7 @@ struct Triple {
 
 // Samples are drawn this many steps before their update so the two item rows
 // they touch can be prefetched (a power of two).
-constexpr int kPrefetchAhead = 4;
+constexpr int kPrefetchAhead = 8;
 
 void PrefetchRow(const float* row, int stride) {
   for (int f = 0; f < stride; f += 16) __builtin_prefetch(row + f, 1, 3);
