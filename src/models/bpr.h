@@ -9,8 +9,8 @@
 // rejected when the user has the item) or in proportion to item popularity
 // (a uniformly drawn training pair's item), which raises hard negatives.
 //
-// Speed (about 67 ns of CPU per sample at 64 factors, 20M samples on two
-// threads in ~0.7 s): the per-sample loop only draws, checks membership in a
+// Speed (about 50 ns of CPU per sample at 64 factors: 20M samples on two
+// threads in ~0.5 s, docs/benchmarks.md): the per-sample loop only draws, checks membership in a
 // per-worker item stamp table, prefetches the two item rows a few samples ahead,
 // and runs one fused AVX2 step on 64-byte aligned working copies of the factors;
 // the loss is only computed by FitTracked.
