@@ -25,12 +25,14 @@
 namespace encore {
 
 struct IalsOptions {
-  int factors = 64;            // latent dimension k
+  // Defaults from a grid on ml-100k (stratified) and Last.fm (8:1:1), checked on ml-latest-small and
+  // two more seeds (docs/models.md, docs/benchmarks.md).
+  int factors = 128;           // latent dimension k
   int epochs = 15;             // full passes (items then users)
-  double reg = 0.01;           // L2 strength (scaled by frequency when nu > 0)
-  double nu = 1.0;             // frequency exponent of the regulariser (0 = plain L2)
-  double alpha = 1.0;          // confidence slope: c = 1 + alpha * r
-  double unobserved = 0.1;     // weight of every unobserved pair (alpha0 in Rendle et al.), <= 1
+  double reg = 50;             // L2 strength (scaled by frequency when nu > 0)
+  double nu = 0.0;             // frequency exponent of the regulariser (0 = plain L2)
+  double alpha = 10.0;         // confidence slope: c = 1 + alpha * r
+  double unobserved = 1.0;     // weight of every unobserved pair (alpha0 in Rendle et al.), <= 1
   bool binary = true;          // r = 1 for every positive (false: r = interaction weight)
   std::string solver = "cg";   // cg | exact
   int cg_steps = 3;            // CG steps per row per half-epoch (solver=cg)

@@ -30,7 +30,7 @@ const std::vector<SearchSpace>& SpaceTable() {
       {"ease", {{"lambda", ParamScale::kLog, 10, 5000, {}}}},
       {"ials",
        {{"factors", ParamScale::kChoice, 0, 0, {"64", "128", "256"}},
-        {"reg", ParamScale::kLog, 1e-4, 1, {}},
+        {"reg", ParamScale::kLog, 0.5, 500, {}},  // plain L2 (the default nu = 0)
         {"alpha", ParamScale::kLog, 0.1, 50, {}},
         {"unobserved", ParamScale::kLog, 0.01, 1, {}}}},
       {"itemknn",
