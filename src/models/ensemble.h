@@ -6,7 +6,7 @@
 // regression outputs, iALS's inner products, RP3beta's probabilities) count by
 // their weight; `max` divides by the largest absolute score instead.
 //
-// Parameters: `models=ease,rp3beta` (two or more distinct registered names, no
+// Parameters: `models=ease,ials` (default; two or more distinct registered names, no
 // nested ensembles), `weights=0.7,0.3` (non-negative, same count; default equal,
 // rescaled to sum 1), `normalise=zscore|max`. A member's own parameters carry its
 // name as prefix: `ease.lambda=300`, `rp3beta.beta=0.2`.
@@ -23,7 +23,7 @@
 namespace encore {
 
 struct EnsembleOptions {
-  std::vector<std::string> models = {"ease", "rp3beta"};
+  std::vector<std::string> models = {"ease", "ials"};  // the best pair measured (docs/benchmarks.md)
   std::vector<double> weights;           // empty = equal; normalised to sum 1 by Create
   std::string normalise = "zscore";      // zscore | max
   std::vector<ModelParams> member_params;  // per model, from "name.key=value"
