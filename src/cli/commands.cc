@@ -6,6 +6,7 @@ void AddAllCommands(CLI::App& app, int* exit_code) {
   AddImportCommand(app, exit_code);
   AddStatsCommand(app, exit_code);
   AddDemoDataCommand(app, exit_code);
+  AddModelsCommand(app, exit_code);
   AddTrainCommand(app, exit_code);
   AddRecommendCommand(app, exit_code);
   AddSearchCommand(app, exit_code);

@@ -5,6 +5,7 @@
 
 namespace encore::cli {
 
+void AddModelsCommand(CLI::App& app, int* exit_code);     // cmd_models.cc
 void AddTrainCommand(CLI::App& app, int* exit_code);      // cmd_train.cc
 void AddRecommendCommand(CLI::App& app, int* exit_code);  // cmd_recommend.cc
 void AddSearchCommand(CLI::App& app, int* exit_code);     // cmd_search.cc
