@@ -1,7 +1,4 @@
 // End-to-end: the encore binary imports, reports stats and generates demo data.
-#include <sys/wait.h>
-
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -9,28 +6,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/run_encore.h"
 #include "ingest/test_data.h"
 
 namespace encore {
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-RunResult RunEncore(const std::string& args) {
-  std::string cmd = std::string(ENCORE_BIN) + " " + args + " 2>&1";
-  RunResult result;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return result;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) result.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::RunEncore;
+using testing::RunResult;
 
 TEST(ImportCli, ImportsMovieLens100kAndReportsStatsAsJson) {
   std::string dir = testing::RequireDataset("ml-100k");
