@@ -72,11 +72,20 @@ TEST(SearchEngine, HistoryPersonalisesTies) {
 TEST(SearchEngine, BadQueriesAreHandled) {
   SearchEngine engine = Engine();
   EXPECT_FALSE(engine.Search("x", {}, 0).ok());
-  auto hits = engine.Search(std::string("\xFF\xFE\x01", 3) + std::string(5u << 20, 'a'), {}, 3);
-  ASSERT_TRUE(hits.ok());
-  auto empty = engine.Search("", {}, 3);
-  ASSERT_TRUE(empty.ok());
-  EXPECT_EQ(empty->size(), 3u);
+  // Invalid UTF-8 is refused with the reason; a 5 MB valid query is read up to kMaxQueryBytes.
+  auto invalid = engine.Search(std::string("\xFF\xFE\x01", 3) + std::string(5u << 20, 'a'), {}, 3);
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(invalid.status().message().find("query"), std::string::npos) << invalid.status().message();
+  auto huge = engine.Search("space " + std::string(5u << 20, 'a'), {}, 3);
+  ASSERT_TRUE(huge.ok()) << huge.status().ToString();
+  EXPECT_LE(huge->size(), 3u);
+  // Empty and blank queries say what is missing instead of returning arbitrary items.
+  for (const char* blank : {"", "   ", "!!?"}) {
+    auto empty = engine.Search(blank, {}, 3);
+    ASSERT_FALSE(empty.ok()) << "'" << blank << "'";
+    EXPECT_NE(empty.status().message().find("empty"), std::string::npos) << empty.status().message();
+  }
 }
 
 TEST(SearchEngine, TrainsCatalogueEmbeddingsOrFallsBackToBm25) {
