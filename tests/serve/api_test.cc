@@ -27,7 +27,7 @@ class ApiTest : public testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const std::string db = dir_->path() + "/store.db";
-    ASSERT_TRUE(serve_test::BuildFixture(db, "ials", {{"factors", "8"}, {"epochs", "8"}}, dir_->path() + "/ials.bin").ok());
+    ASSERT_TRUE(serve_test::BuildFixture(db, "ials", serve_test::kSmallIals, dir_->path() + "/ials.bin").ok());
     ASSERT_TRUE(serve_test::TrainInto(db, "popularity", {}, dir_->path() + "/pop.bin").ok());
   }
   static void TearDownTestSuite() {

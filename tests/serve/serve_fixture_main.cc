@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   std::filesystem::create_directories(dir + "/report");
-  encore::Status s = encore::serve_test::BuildFixture(dir + "/store.db", "ials", {{"factors", "8"}, {"epochs", "8"}},
+  encore::Status s = encore::serve_test::BuildFixture(dir + "/store.db", "ials", encore::serve_test::kSmallIals,
                                                       dir + "/model.bin");
   if (!s.ok()) {
     std::fprintf(stderr, "encore_serve_fixture: %s\n", s.ToString().c_str());
