@@ -121,8 +121,12 @@ StatusOr<std::unique_ptr<Recommender>> Ensemble::Create(const ModelParams& param
 ModelParams Ensemble::Params() const {
   std::string models, weights;
   for (size_t m = 0; m < members_.size(); ++m) {
-    models += (m ? "," : "") + options_.models[m];
-    weights += (m ? "," : "") + FormatWeight(options_.weights[m]);
+    if (m > 0) {
+      models += ',';
+      weights += ',';
+    }
+    models += options_.models[m];
+    weights += FormatWeight(options_.weights[m]);
   }
   ModelParams p = {{"models", models}, {"weights", weights}, {"normalise", options_.normalise}};
   for (size_t m = 0; m < members_.size(); ++m) {
