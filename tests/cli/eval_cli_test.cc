@@ -111,13 +111,19 @@ TEST_F(EvalCli, BadParametersGiveClearErrorsAndExitTwo) {
   }
 }
 
-TEST(EvalCliMovieLens, PopularityStratifiedMatchesThePublishedBaseline) {
+// Imports ml-100k from ENCORE_DATA_DIR into `db` (a fatal failure when it cannot).
+void ImportMovieLens100k(const std::string& db) {
   const std::string dir = testing::RequireDataset("ml-100k");
   ASSERT_FALSE(dir.empty());
-  testing::TempDir tmp;
-  const std::string db = tmp.File("ml.db");
   RunResult imp = RunEncore("import --format movielens-100k --db " + db + " " + dir);
   ASSERT_EQ(imp.exit_code, 0) << imp.out;
+}
+
+TEST(EvalCliMovieLens, PopularityStratifiedMatchesThePublishedBaseline) {
+  testing::TempDir tmp;
+  const std::string db = tmp.File("ml.db");
+  ImportMovieLens100k(db);
+  if (::testing::Test::HasFatalFailure()) return;
   RunResult r = RunEncore("eval --db " + db + " --protocol stratified --models popularity --k 10 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out);
@@ -140,12 +146,10 @@ TEST(EvalCliMovieLens, PopularityStratifiedMatchesThePublishedBaseline) {
 // Measured with these settings: NDCG@10 popularity .0253, ials .0463,
 // gru4rec .0573, sasrec .0611.
 TEST(EvalCliMovieLens, SequenceModelsBeatPopularityOnLeaveOneOut) {
-  const std::string dir = testing::RequireDataset("ml-100k");
-  ASSERT_FALSE(dir.empty());
   testing::TempDir tmp;
   const std::string db = tmp.File("ml.db");
-  RunResult imp = RunEncore("import --format movielens-100k --db " + db + " " + dir);
-  ASSERT_EQ(imp.exit_code, 0) << imp.out;
+  ImportMovieLens100k(db);
+  if (::testing::Test::HasFatalFailure()) return;
   // Short sequences, small batches (more steps per epoch), few epochs.
   std::string small;
   for (const std::string model : {"sasrec", "gru4rec"}) {
