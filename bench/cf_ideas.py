@@ -13,6 +13,7 @@ nDCG@10 and Recall@10 over the test users with every fitted (train + valid) item
   /usr/bin/python3 bench/cf_ideas.py --ml100k /tmp/split100k --lastfm /tmp/splitlf --lastfm-db lastfm.db
 """
 import argparse
+import os
 import sqlite3
 
 import numpy as np
@@ -163,6 +164,12 @@ def main():
         ap.error("give --ml100k DIR and/or --lastfm DIR --lastfm-db DB")
     if a.lastfm and not a.lastfm_db:
         ap.error("--lastfm needs --lastfm-db (the friends come from its user_links table)")
+    for split_dir in filter(None, (a.ml100k, a.lastfm)):
+        for name in ("train", "valid", "test"):
+            if not os.path.isfile(f"{split_dir}/{name}.tsv"):
+                ap.error(f"{split_dir}/{name}.tsv is missing: dump the split with `encore eval ... --dump-split DIR`")
+    if a.lastfm_db and not os.path.isfile(a.lastfm_db):
+        ap.error(f"--lastfm-db {a.lastfm_db}: no such store")
     if a.ml100k:
         ml100k_rows(a.ml100k)
     if a.lastfm:
