@@ -1,16 +1,16 @@
-// Cold-start accuracy of the multimodal fusion model (content/fusion) against
-// text only, on a store whose items have stored media analyses (docs/benchmarks.md,
+// Cold-start accuracy of the `fusion` model (models/fusion.h) against text only,
+// on a store whose items have stored media analyses (docs/benchmarks.md,
 // "Multimodal fusion"). Usage:
 //   encore_fusion_bench --db STORE [--seed 42] [--epochs 30] [--threads 2]
 // Protocol: eval's `new-items` (20% of the active items held out of training,
 // test users rank only the held-out test items). Models:
-//   content            the TF-IDF content model (models/content.h): text only, the existing cold-start model
-//   fusion:text        the fusion model trained with the text modality only
-//   fusion:audio+visual  media only (stored analyses)
-//   fusion:text+audio+visual
-//   fusion:all         + collaborative (iALS item factors; missing for the held-out items)
-// A fusion variant scores an item by the inner product of its fused vector with
-// the user's profile, the weighted mean of the fused vectors of her training items.
+//   content                        the TF-IDF content model (models/content.h), text only
+//   fusion modalities=text         the fusion model with the text input only
+//   fusion modalities=audio,visual media only (stored analyses)
+//   fusion modalities=text,audio,visual   (what modalities=auto picks on this store)
+//   fusion + collaborative          iALS item factors too (missing for the held-out items)
+// The same figures come from `encore eval --protocol new-items --models content,fusion
+// --param fusion.modalities=...`; this bench adds fit CPU time and the mean attention.
 #include <time.h>
 
 #include <cmath>
@@ -19,24 +19,16 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "content/fusion/fusion_model.h"
-#include "content/fusion/media_inputs.h"
-#include "content/video/analyzer.h"
 #include "eval/evaluator.h"
 #include "eval/splitters.h"
 #include "models/content.h"
+#include "models/fusion.h"
 #include "store/dataset.h"
 #include "store/store.h"
 
 namespace {
 
 using namespace encore;
-using fusion::Modality;
-
-constexpr int kTextDim = 128;  // random projection of the TF-IDF item vectors
-
 double CpuNow() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -49,56 +41,6 @@ void Check(const Status& s) {
     std::exit(1);
   }
 }
-
-// A standard normal value determined by (term, dim): the projection matrix is never stored.
-float Gaussian(uint64_t term, uint64_t dim) {
-  auto mix = [](uint64_t z) {
-    z += 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
-  const uint64_t a = mix(term * 0x100000001B3ull + dim), b = mix(a);
-  const double u1 = (static_cast<double>(a >> 11) + 1) * 0x1.0p-53, u2 = static_cast<double>(b >> 11) * 0x1.0p-53;
-  return static_cast<float>(std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2));
-}
-
-// Scores items by <fused vector, weighted mean of the user's training items' vectors>.
-class VectorProfileModel : public Recommender {
- public:
-  VectorProfileModel(std::vector<float> vectors, int dim) : vectors_(std::move(vectors)), dim_(dim) {}
-  std::string Name() const override { return "fusion-vectors"; }
-  ModelParams Params() const override { return {}; }
-  Status Fit(const TrainContext&, const Interactions& train) override {
-    train_ = &train;
-    return Status::Ok();
-  }
-  Status Score(UserIdx user, std::span<const ItemIdx> items, std::span<float> scores) const override {
-    std::vector<float> profile(static_cast<size_t>(dim_), 0.0f);
-    auto row = train_->Row(user);
-    auto w = train_->RowWeights(user);
-    for (size_t k = 0; k < row.size(); ++k) {
-      const float* v = vectors_.data() + static_cast<size_t>(row[k]) * static_cast<size_t>(dim_);
-      for (int d = 0; d < dim_; ++d) profile[static_cast<size_t>(d)] += w[k] * v[d];
-    }
-    for (size_t j = 0; j < items.size(); ++j) {
-      const float* v = vectors_.data() + static_cast<size_t>(items[j]) * static_cast<size_t>(dim_);
-      float s = 0;
-      for (int d = 0; d < dim_; ++d) s += profile[static_cast<size_t>(d)] * v[d];
-      scores[j] = s;
-    }
-    return Status::Ok();
-  }
-  idx_t n_users() const override { return train_->n_users(); }
-  idx_t n_items() const override { return static_cast<idx_t>(vectors_.size()) / dim_; }
-  Status SaveBody(BinaryWriter&) const override { return Unimplemented("bench model"); }
-  Status LoadBody(BinaryReader&) override { return Unimplemented("bench model"); }
-
- private:
-  std::vector<float> vectors_;
-  int dim_;
-  const Interactions* train_ = nullptr;
-};
 
 struct Row {
   std::string label;
@@ -157,35 +99,10 @@ int main(int argc, char** argv) {
   Check(data.status());
   const idx_t n_items = static_cast<idx_t>(data->item_ids.size());
 
-  // Audio and visual inputs from the stored analyses.
-  fusion::ModalityInputs inputs(n_items);
-  std::vector<float> audio(static_cast<size_t>(n_items) * fusion::kAudioInputDim, 0.0f);
-  std::vector<float> visual(static_cast<size_t>(n_items) * fusion::kVisualInputDim, 0.0f);
-  std::vector<uint8_t> has_audio(static_cast<size_t>(n_items), 0), has_visual(static_cast<size_t>(n_items), 0);
-  std::vector<float> row;
   idx_t analysed = 0;
-  for (idx_t i = 0; i < n_items; ++i) {
-    auto stored = (*store)->GetItemData(data->item_ids[static_cast<size_t>(i)], video::kAnalysisKey);
-    if (!stored.ok()) continue;
-    nlohmann::json j = nlohmann::json::parse(*stored, nullptr, false);
-    ++analysed;
-    if (fusion::AudioInput(j, &row)) {
-      has_audio[static_cast<size_t>(i)] = 1;
-      std::copy(row.begin(), row.end(), audio.begin() + i * fusion::kAudioInputDim);
-    }
-    if (fusion::VisualInput(j, &row)) {
-      has_visual[static_cast<size_t>(i)] = 1;
-      std::copy(row.begin(), row.end(), visual.begin() + i * fusion::kVisualInputDim);
-    }
-  }
-  idx_t n_audio = 0, n_visual = 0;
-  for (idx_t i = 0; i < n_items; ++i) {
-    n_audio += has_audio[static_cast<size_t>(i)];
-    n_visual += has_visual[static_cast<size_t>(i)];
-  }
-  std::printf("%lld items, %lld with a stored analysis (%lld with audio, %lld with video)\n",
-              static_cast<long long>(n_items), static_cast<long long>(analysed), static_cast<long long>(n_audio),
-              static_cast<long long>(n_visual));
+  for (const std::string& a : data->item_analyses) analysed += a.empty() ? 0 : 1;
+  std::printf("%lld items, %lld with a stored analysis\n", static_cast<long long>(n_items),
+              static_cast<long long>(analysed));
 
   ProtocolOptions protocol;
   protocol.protocol = "new-items";
@@ -202,9 +119,7 @@ int main(int argc, char** argv) {
   run.threads = threads;
   run.seed = seed;
   run.progress = false;
-  TrainContext ctx;
-  ctx.run = run;
-  ctx.items = &data->items;
+  const TrainContext ctx = MakeTrainContext(&*data, run);
   EvalOptions eval;
   eval.ks = {10};
   eval.curves = false;
@@ -222,69 +137,30 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   };
 
-  // Text: the content model (TF-IDF), evaluated itself and projected for fusion.
+  // Text only: the content model (TF-IDF), the cold-start model before fusion.
   ContentModel content(ContentOptions{});
   double t0 = CpuNow();
   Check(content.Fit(ctx, split->fit));
   record("content (TF-IDF, text only)", content, CpuNow() - t0);
-  std::vector<float> text(static_cast<size_t>(n_items) * kTextDim, 0.0f);
-  std::vector<uint8_t> has_text(static_cast<size_t>(n_items), 0);
-  for (idx_t i = 0; i < n_items; ++i) {
-    text::SparseVector v = content.ItemVector(static_cast<ItemIdx>(i));
-    if (v.size() == 0) continue;
-    has_text[static_cast<size_t>(i)] = 1;
-    float* out = text.data() + i * kTextDim;
-    for (size_t k = 0; k < v.size(); ++k) {
-      for (int d = 0; d < kTextDim; ++d) out[d] += v.values[k] * Gaussian(static_cast<uint64_t>(v.ids[k]), static_cast<uint64_t>(d));
-    }
-  }
 
-  // Collaborative: iALS item factors of the training items only.
-  auto ials = CreateModel("ials", {{"factors", "32"}});
-  Check(ials.status());
-  Check((*ials)->Fit(ctx, split->fit));
-  std::vector<float> factors;
-  int factor_dim = 0;
-  Check((*ials)->ItemVectors(&factors, &factor_dim));
-  std::vector<uint8_t> has_collab(static_cast<size_t>(n_items), 0);
-  {
-    Interactions by_item = split->fit.Transposed();
-    for (idx_t i = 0; i < n_items && i < by_item.n_rows(); ++i) has_collab[static_cast<size_t>(i)] = by_item.RowSize(i) > 0;
-  }
-  factors.resize(static_cast<size_t>(n_items) * static_cast<size_t>(factor_dim), 0.0f);
-
-  struct Variant {
-    std::string label;
-    bool text, audio, visual, collab;
-  };
-  const Variant variants[] = {{"fusion: text", true, false, false, false},
-                              {"fusion: audio+visual", false, true, true, false},
-                              {"fusion: text+audio+visual", true, true, true, false},
-                              {"fusion: all (+collaborative)", true, true, true, true}};
-  fusion::FusionOptions options;
-  options.epochs = epochs;
-  for (const Variant& v : variants) {
-    fusion::ModalityInputs in(n_items);
-    if (v.text) in.Set(Modality::kText, kTextDim, text, has_text);
-    if (v.audio) in.Set(Modality::kAudio, fusion::kAudioInputDim, audio, has_audio);
-    if (v.visual) in.Set(Modality::kVisual, fusion::kVisualInputDim, visual, has_visual);
-    if (v.collab) in.Set(Modality::kCollaborative, factor_dim, factors, has_collab);
-    auto model = fusion::FusionModel::Create(in.dims, options, seed);
+  const char* variants[][2] = {{"fusion: text", "text"},
+                               {"fusion: audio+visual", "audio,visual"},
+                               {"fusion: text+audio+visual", "text,audio,visual"},
+                               {"fusion: all (+collaborative)", "text,audio,visual,collaborative"}};
+  for (const auto& [label, modalities] : variants) {
+    auto model = CreateModel("fusion", {{"modalities", modalities}, {"epochs", std::to_string(epochs)}});
     Check(model.status());
     t0 = CpuNow();
-    std::vector<double> loss;
-    Check((*model)->Fit(in, split->fit, run, &loss));
-    const double fit_cpu = CpuNow() - t0;
-    std::vector<float> vectors, attention;
-    Check((*model)->Embed(in, &vectors, &attention));
-    VectorProfileModel scorer(vectors, (*model)->dim());
-    Check(scorer.Fit(ctx, split->fit));
-    std::printf("  loss %.3f -> %.3f over %d epochs\n", loss.empty() ? 0.0 : loss.front(), loss.empty() ? 0.0 : loss.back(), epochs);
-    record(v.label, scorer, fit_cpu);
+    Check((*model)->Fit(ctx, split->fit));
+    record(label, **model, CpuNow() - t0);
+    const std::vector<float>& attention = dynamic_cast<const FusionRecommender&>(**model).attention();
     std::vector<double> mean(fusion::kModalities, 0);
     for (idx_t i = 0; i < n_items; ++i) {
       if (!split->test_candidates[static_cast<size_t>(i)]) continue;
-      for (int m = 0; m < fusion::kModalities; ++m) mean[static_cast<size_t>(m)] += attention[static_cast<size_t>(i) * fusion::kModalities + static_cast<size_t>(m)] / static_cast<double>(candidates);
+      for (int m = 0; m < fusion::kModalities; ++m) {
+        mean[static_cast<size_t>(m)] += attention[static_cast<size_t>(i) * fusion::kModalities + static_cast<size_t>(m)] /
+                                        static_cast<double>(candidates);
+      }
     }
     rows.back().attention = mean;
   }

@@ -4,6 +4,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "eval/evaluator.h"
 #include "models/recommender.h"
 #include "store/dataset.h"
 
@@ -39,9 +40,7 @@ Status RunTrain(const TrainArgs& args) {
   if (data.interactions.nnz() == 0) {
     return FailedPrecondition("the store " + args.db + " has no usable interactions to train on (import data first)");
   }
-  TrainContext ctx;
-  ctx.run = args.run;
-  ctx.items = &data.items;
+  TrainContext ctx = MakeTrainContext(&data, args.run);
   auto start = std::chrono::steady_clock::now();
   ENCORE_RETURN_IF_ERROR(model->Fit(ctx, data.interactions));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

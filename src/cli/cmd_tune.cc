@@ -80,7 +80,7 @@ Status RunTune(TuneArgs& args) {
                  t.value, t.fit_seconds, params.empty() ? "(defaults)" : params.c_str());
   };
   ENCORE_ASSIGN_OR_RETURN(SearchResult result,
-                          RunHyperSearch(split, &data.items, args.search, space, args.run, on_trial));
+                          RunHyperSearch(split, &data, args.search, space, args.run, on_trial));
 
   std::ofstream out(args.out, std::ios::trunc);
   out << SearchResultJson(result, protocol.protocol, args.run.seed);

@@ -33,6 +33,10 @@ enum class EventType : int {
   kImpression = 11,  // the item was shown (served) to the user
 };
 
+// Store::PutItemData key of an item's stored media analysis (JSON, docs/media.md):
+// written by `encore analyze`, read by the server and by models that use media.
+inline constexpr const char* kMediaAnalysisKey = "media_analysis";
+
 std::string_view ItemKindName(ItemKind kind);
 StatusOr<ItemKind> ParseItemKind(std::string_view name);
 std::string_view EventTypeName(EventType type);

@@ -316,15 +316,21 @@ StatusOr<ModelEvaluation> EvaluateRanking(const Recommender& model, const Rankin
   return out;
 }
 
+TrainContext MakeTrainContext(const Dataset* catalogue, const RunContext& run) {
+  TrainContext ctx;
+  ctx.run = run;
+  if (catalogue && !catalogue->items.empty()) ctx.items = &catalogue->items;
+  if (catalogue && !catalogue->item_analyses.empty()) ctx.item_analyses = &catalogue->item_analyses;
+  return ctx;
+}
+
 StatusOr<ModelEvaluation> FitAndEvaluate(const Split& split, SplitPart part, const ModelSpec& spec,
-                                         const std::vector<Item>* items, const EvalOptions& options,
+                                         const Dataset* catalogue, const EvalOptions& options,
                                          const RunContext& run) {
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateModel(spec.name, spec.params));
   const bool test = part == SplitPart::kTest;
   const Interactions& fit = test ? split.fit : split.train;
-  TrainContext ctx;
-  ctx.run = run;
-  ctx.items = items;
+  TrainContext ctx = MakeTrainContext(catalogue, run);
   if (split.valid.nnz() > 0 && !(test && split.fit_on_valid)) ctx.validation = &split.valid;
 
   const bool reset = ResetPeakRss();
@@ -340,7 +346,7 @@ StatusOr<ModelEvaluation> FitAndEvaluate(const Split& split, SplitPart part, con
                                                                                                     : nullptr;
   task.targets = test ? &split.test : &split.valid;
   task.candidates = test ? &split.test_candidates : &split.valid_candidates;
-  task.items = items;
+  task.items = ctx.items;
   if (!test && split.valid.nnz() == 0) {
     return FailedPrecondition("protocol '" + split.protocol + "' produced no validation pairs to evaluate on");
   }
@@ -375,7 +381,7 @@ std::string CpuModel() {
 
 }  // namespace
 
-StatusOr<EvalReport> RunEvaluationOnSplit(const Split& split, const std::vector<Item>* items,
+StatusOr<EvalReport> RunEvaluationOnSplit(const Split& split, const Dataset* catalogue,
                                           const std::vector<ModelSpec>& models, const EvalOptions& options,
                                           const RunContext& run) {
   ENCORE_RETURN_IF_ERROR(options.Validate());
@@ -409,7 +415,7 @@ StatusOr<EvalReport> RunEvaluationOnSplit(const Split& split, const std::vector<
   report.cpus = HardwareThreads();
 
   for (const ModelSpec& spec : models) {
-    ENCORE_ASSIGN_OR_RETURN(ModelEvaluation eval, FitAndEvaluate(split, SplitPart::kTest, spec, items, options, run));
+    ENCORE_ASSIGN_OR_RETURN(ModelEvaluation eval, FitAndEvaluate(split, SplitPart::kTest, spec, catalogue, options, run));
     report.models.push_back(std::move(eval));
   }
 
@@ -444,8 +450,7 @@ StatusOr<EvalReport> RunEvaluation(const Dataset& data, const ProtocolOptions& p
   const auto start = std::chrono::steady_clock::now();
   ENCORE_ASSIGN_OR_RETURN(Split split, MakeSplit(data, protocol));
   const double split_seconds = Seconds(start);
-  const std::vector<Item>* items = data.items.empty() ? nullptr : &data.items;
-  ENCORE_ASSIGN_OR_RETURN(EvalReport report, RunEvaluationOnSplit(split, items, models, options, run));
+  ENCORE_ASSIGN_OR_RETURN(EvalReport report, RunEvaluationOnSplit(split, &data, models, options, run));
   report.filters = protocol.DescribeFilters();
   ENCORE_ASSIGN_OR_RETURN(const ProtocolEntry* entry, FindProtocol(protocol.protocol));
   report.ratios = protocol.ratios.empty() ? entry->default_ratios : protocol.ratios;

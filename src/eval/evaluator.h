@@ -92,10 +92,16 @@ enum class SplitPart { kValid, kTest };
 // Creates, fits and evaluates one model on a split:
 //   kValid: fit on train, rank excluding train, score against valid (for tuning);
 //   kTest:  fit on split.fit, rank excluding it (and valid if exclude_valid), score against test.
+// `catalogue` (optional) is the dataset the split was made from: its item metadata
+// and media analyses reach the model (MakeTrainContext) and ild@K.
 // TrainContext::validation is set only when the validation pairs are not in the fit set.
 StatusOr<ModelEvaluation> FitAndEvaluate(const Split& split, SplitPart part, const ModelSpec& spec,
-                                         const std::vector<Item>* items, const EvalOptions& options,
+                                         const Dataset* catalogue, const EvalOptions& options,
                                          const RunContext& run);
+
+// A TrainContext with what `catalogue` (optional) knows of the items besides
+// interactions: metadata (when loaded) and stored media analyses (when any).
+TrainContext MakeTrainContext(const Dataset* catalogue, const RunContext& run);
 
 // Everything `encore eval` reports.
 struct EvalReport {
@@ -143,7 +149,7 @@ StatusOr<EvalReport> RunEvaluation(const Dataset& data, const ProtocolOptions& p
                                    const RunContext& run, Split* split_out = nullptr);
 
 // Same, on a split made already (e.g. to evaluate many configurations on one split).
-StatusOr<EvalReport> RunEvaluationOnSplit(const Split& split, const std::vector<Item>* items,
+StatusOr<EvalReport> RunEvaluationOnSplit(const Split& split, const Dataset* catalogue,
                                           const std::vector<ModelSpec>& models, const EvalOptions& options,
                                           const RunContext& run);
 

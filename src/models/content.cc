@@ -73,17 +73,7 @@ Status ContentModel::Fit(const TrainContext& ctx, const Interactions& train) {
     std::vector<ItemIdx> items;
     std::vector<float> weights;
     for (idx_t user_idx = begin; user_idx < end; ++user_idx) {
-      const auto row = train.Row(user_idx);
-      const auto row_w = train.RowWeights(user_idx);
-      const auto row_t = train.RowTimestamps(user_idx);
-      std::vector<size_t> order;
-      for (size_t k = 0; k < row.size(); ++k) if (row_w[k] > 0) order.push_back(k);
-      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return row_t[a] < row_t[b]; });
-      items.clear(), weights.clear();
-      for (size_t k : order) {
-        items.push_back(row[k]);
-        weights.push_back(row_w[k]);
-      }
+      TimeOrderedHistory(train, user_idx, &items, &weights);
       profiles[user_idx] = Profile(items, weights);
     }
     return Status::Ok();
@@ -116,7 +106,7 @@ text::SparseVector ContentModel::Profile(std::span<const ItemIdx> history,
     const float w_in = weights.empty() ? 1.0f : weights[k];
     if (item < 0 || item >= n_items() || !(w_in > 0)) continue;
     const double age = static_cast<double>(n - 1 - k);  // 0 = most recent
-    double w = options_.half_life_items > 0 ? std::exp2(-age / options_.half_life_items) : 1.0;
+    double w = RecencyWeight(age, options_.half_life_items);
     if (options_.use_weights) w *= w_in;
     for (idx_t e = item_ptr_[item]; e < item_ptr_[item + 1]; ++e) {
       entries.emplace_back(item_terms_[e], static_cast<float>(w * item_values_[e]));

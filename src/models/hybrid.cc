@@ -20,6 +20,7 @@ constexpr char kHybridMagic[] = "HYBR";
 // 2: warm-item mask, content weight and the blended CF model after the factors.
 constexpr uint32_t kHybridVersion = 2;
 constexpr char kCfPrefix[] = "cf.";
+constexpr char kContentPrefix[] = "content.";
 constexpr float kAdagradEps = 1e-6f;
 constexpr float kWarpMargin = 1.0f;
 constexpr float kInitScale = 0.1f;
@@ -55,10 +56,12 @@ struct EmbeddingTable {
 StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params) {
   HybridOptions o;
   ModelParams own;
-  const std::string cf_prefix = kCfPrefix;
+  const std::string cf_prefix = kCfPrefix, content_prefix = kContentPrefix;
   for (const auto& [key, value] : params) {
     if (key.starts_with(cf_prefix)) {
       o.cf_params[key.substr(cf_prefix.size())] = value;
+    } else if (key.starts_with(content_prefix)) {
+      o.content_params[key.substr(content_prefix.size())] = value;
     } else {
       own[key] = value;
     }
@@ -79,7 +82,18 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
   }
   ENCORE_RETURN_IF_ERROR(r.Choice("cf", &o.cf, cf_names));
   ENCORE_RETURN_IF_ERROR(r.Float("content_weight", &o.content_weight, -1.0, 1.0));
+  ENCORE_RETURN_IF_ERROR(r.Choice("content", &o.content, {"features", "fusion"}));
   ENCORE_RETURN_IF_ERROR(r.Finish());
+  if (!o.content_params.empty() && o.content != "fusion") {
+    return InvalidArgument("hybrid: content.* parameters are for content=fusion, not content=" + o.content);
+  }
+  if (o.content == "fusion") {
+    if (o.content_params.count("dim")) {
+      return InvalidArgument("hybrid: with content=fusion the vector size is `factors`, not content.dim");
+    }
+    auto probe = CreateModel("fusion", FusionParams(o));  // reject bad content.* parameters now, not at Fit
+    if (!probe.ok()) return probe.status().WithContext("hybrid's content model");
+  }
   if (o.content_weight < 0 && o.content_weight != -1.0) {
     return InvalidArgument("hybrid: content_weight must be in [0, 1], or -1 to learn it on validation data");
   }
@@ -104,21 +118,51 @@ ModelParams Hybrid::Params() const {
           {"max_item_features", std::to_string(options_.max_item_features)},
           {"use_ids", options_.use_ids ? "true" : "false"}};
   params["cf"] = options_.cf;
+  params["content"] = options_.content;
+  for (const auto& [key, value] : options_.content_params) params[kContentPrefix + key] = value;
   params["content_weight"] = std::to_string(options_.content_weight);
   for (const auto& [key, value] : options_.cf_params) params[kCfPrefix + key] = value;
   return params;
 }
 
 Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
-  if (!ctx.items || static_cast<idx_t>(ctx.items->size()) < train_in.n_items()) {
-    return FailedPrecondition("hybrid: needs item metadata for all " + std::to_string(train_in.n_items()) +
-                              " items (TrainContext::items); without it use a pure CF model (e.g. ials)");
-  }
   const Interactions train = train_in.PositiveOnly();
   n_users_ = train.n_users();
   n_items_ = train.n_items();
-  const int dim = options_.factors;
   if (train.nnz() == 0) return InvalidArgument("hybrid: no positive interactions to train on");
+  ENCORE_RETURN_IF_ERROR(options_.content == "fusion" ? FitFusion(ctx, train) : FitFeatures(ctx, train));
+  return FitBlend(ctx, train_in, train);
+}
+
+ModelParams Hybrid::FusionParams(const HybridOptions& options) {
+  ModelParams params = options.content_params;
+  params["dim"] = std::to_string(options.factors);
+  return params;
+}
+
+Status Hybrid::FitFusion(const TrainContext& ctx, const Interactions& train) {
+  ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> fusion, CreateModel("fusion", FusionParams(options_)));
+  ENCORE_RETURN_IF_ERROR(fusion->Fit(ctx, train).WithContext("hybrid: fitting its content model 'fusion'"));
+  int dim = 0;
+  ENCORE_RETURN_IF_ERROR(fusion->ItemVectors(&item_factors_, &dim));
+  if (dim != options_.factors) return Internal("hybrid: the fusion vectors have the wrong size");
+  user_factors_.assign(static_cast<size_t>(n_users_) * dim, 0.0f);
+  std::vector<float> pu;
+  for (idx_t user_idx = 0; user_idx < n_users_; ++user_idx) {
+    ENCORE_RETURN_IF_ERROR(fusion->UserVector(static_cast<UserIdx>(user_idx), {}, {}, &pu));
+    std::copy(pu.begin(), pu.end(), user_factors_.begin() + user_idx * dim);
+  }
+  item_bias_.assign(n_items_, 0.0f);
+  n_content_features_ = 0;
+  return Status::Ok();
+}
+
+Status Hybrid::FitFeatures(const TrainContext& ctx, const Interactions& train) {
+  if (!ctx.items || static_cast<idx_t>(ctx.items->size()) < train.n_items()) {
+    return FailedPrecondition("hybrid: needs item metadata for all " + std::to_string(train.n_items()) +
+                              " items (TrainContext::items); without it use a pure CF model (e.g. ials)");
+  }
+  const int dim = options_.factors;
 
   // ---- features: ids [0, n_items) then content features ----
   ENCORE_ASSIGN_OR_RETURN(text::Tokenizer tokenizer, text::Tokenizer::Create());
@@ -275,8 +319,11 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
   for (float x : item_factors_) {
     if (!std::isfinite(x)) return Internal("hybrid: training diverged (non-finite factors); lower learning_rate");
   }
+  return Status::Ok();
+}
 
-  // ---- the blended CF model ----
+Status Hybrid::FitBlend(const TrainContext& ctx, const Interactions& train_in, const Interactions& train) {
+  const std::vector<idx_t> item_degree = train.ColumnCounts();
   warm_.assign(n_items_, 0);
   for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) warm_[item_idx] = item_degree[item_idx] > 0 ? 1 : 0;
   cf_model_.reset();

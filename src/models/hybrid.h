@@ -34,8 +34,14 @@
 // with the choice of CF model under cf=auto), else a fixed default. Blended scores are not inner products: ItemVectors/UserVector
 // are then Unimplemented (cf=none keeps them).
 //
-// REQUIRES: TrainContext::items at Fit (without it the model degrades to
-// plain matrix factorisation and says so in the error).
+// content=fusion replaces the factorisation by the multimodal fusion model
+// (models/fusion.h): l(u, i) = <p_u, z_i> with z_i fused from the item's text and
+// its stored media analysis (audio, video), so cold items are placed by what they
+// sound and look like too. The blend and the CF model are the same. A new user's
+// vector is then the plain mean of her items' vectors (fusion's own weighs recency).
+//
+// REQUIRES: TrainContext::items at Fit with content=features (the error says to
+// use a pure CF model without it); content=fusion needs item text or analyses.
 #pragma once
 
 #include <memory>
@@ -62,6 +68,11 @@ struct HybridOptions {
   std::string cf = "auto";
   ModelParams cf_params;        // the CF model's parameters (given as "cf.KEY=VALUE"; needs an explicit cf)
   double content_weight = -1;   // warm items' content share w in [0, 1]; -1 = learn on validation
+  // Where the content scores l come from: "features" (the factorisation above) or "fusion": the
+  // multimodal item vectors of models/fusion.h (text, audio and visual from stored media analyses),
+  // of size `factors`, with the fusion model's user profiles and no item bias.
+  std::string content = "features";
+  ModelParams content_params;   // the fusion model's parameters (given as "content.KEY=VALUE")
 };
 
 // "auto" picks EASE up to this many items (its dense item-item algebra grows with items^2).
@@ -102,6 +113,13 @@ class Hybrid : public Recommender {
   double content_weight() const { return content_weight_; }
 
  private:
+  // Fit, in steps: the content part (features or fusion) into user_factors_/item_factors_/item_bias_,
+  // then the CF model and the content weight.
+  Status FitFeatures(const TrainContext& ctx, const Interactions& train);
+  Status FitFusion(const TrainContext& ctx, const Interactions& train);
+  Status FitBlend(const TrainContext& ctx, const Interactions& train_in, const Interactions& train);
+  // The fusion model's parameters: content.* plus dim = factors.
+  static ModelParams FusionParams(const HybridOptions& options);
   // Factorisation scores l for the user vector `pu` (factors floats) over all items.
   void FactorScores(const float* pu, std::span<float> scores) const;
   // In place: `scores` holds l on entry and the blended score on return (see the top).

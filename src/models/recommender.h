@@ -30,6 +30,9 @@ struct TrainContext {
   RunContext run;
   // Catalogue metadata by internal item index (optional; content and hybrid models use it).
   const std::vector<Item>* items = nullptr;
+  // Stored media analyses (JSON, docs/media.md) by internal item index, "" for
+  // items without one (optional; the fusion model uses them).
+  const std::vector<std::string>* item_analyses = nullptr;
   // Held-out interactions for early stopping / tuning (optional).
   const Interactions* validation = nullptr;
 };

@@ -6,6 +6,7 @@
 #include "models/content.h"
 #include "models/ease.h"
 #include "models/ensemble.h"
+#include "models/fusion.h"
 #include "models/gru4rec.h"
 #include "models/hybrid.h"
 #include "models/ials.h"
@@ -24,8 +25,9 @@ std::span<const ModelEntry> ModelRegistry() {
       {"content", "content-based: recency-weighted TF-IDF profile of item text, cosine", &ContentModel::Create},
       {"ease", "EASE closed-form item-item autoencoder (Steck 2019)", &Ease::Create},
       {"ensemble", "weighted blend of registered models' per-user normalised scores (models=, weights=)", &Ensemble::Create},
+      {"fusion", "multimodal: text, audio, visual (stored analyses) and collaborative inputs fused by attention, libtorch; scores new items", &FusionRecommender::Create},
       {"gru4rec", "GRU next-item sequence model (Hidasi et al. 2016), libtorch", &Gru4rec::Create},
-      {"hybrid", "LightFM-style: items as sums of id + genre/tag/word embeddings, WARP/BPR; scores new items from content", &Hybrid::Create},
+      {"hybrid", "LightFM-style: items as sums of id + genre/tag/word embeddings (or content=fusion: multimodal vectors), blended with CF; scores new items from content", &Hybrid::Create},
       {"ials", "implicit ALS, conjugate-gradient or exact solves (Hu et al. 2008; Rendle et al. 2022)", &Ials::Create},
       {"itemknn", "item-based k nearest neighbours: cosine, asymmetric cosine or BM25, shrinkage", &ItemKnn::Create},
       {"popularity", "most-interacted items, optionally time-decayed", &Popularity::Create},

@@ -1,9 +1,30 @@
 #include "models/user_history.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace encore {
+
+void TimeOrderedHistory(const Interactions& train, idx_t user, std::vector<ItemIdx>* items,
+                        std::vector<float>* weights) {
+  const auto row = train.Row(user);
+  const auto row_w = train.RowWeights(user);
+  const auto row_t = train.RowTimestamps(user);
+  std::vector<size_t> order;
+  for (size_t k = 0; k < row.size(); ++k) {
+    if (row_w[k] > 0) order.push_back(k);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return row_t[a] < row_t[b]; });
+  items->clear();
+  weights->clear();
+  for (size_t k : order) {
+    items->push_back(row[k]);
+    weights->push_back(row_w[k]);
+  }
+}
+
+double RecencyWeight(double age, double half_life) { return half_life > 0 ? std::exp2(-age / half_life) : 1.0; }
 
 UserHistory UserHistory::FromInteractions(const Interactions& train, bool binary) {
   UserHistory h;

@@ -45,6 +45,14 @@ class UserHistory {
 void HistoryToSparse(std::span<const ItemIdx> history, std::span<const float> weights, bool binary,
                      std::vector<ItemIdx>* items, std::vector<float>* values);
 
+// The user's positive training items (weight > 0) in time order, ties in row
+// order, with their weights: the history that profile models (content, fusion) fold.
+void TimeOrderedHistory(const Interactions& train, idx_t user, std::vector<ItemIdx>* items,
+                        std::vector<float>* weights);
+// Weight of a history item `age` positions before the most recent one (age 0):
+// 0.5^(age / half_life), or 1 when half_life is 0 (no decay).
+double RecencyWeight(double age, double half_life);
+
 // Checks the shapes every Score/ScoreAll/ScoreHistory implementation checks.
 Status CheckUser(const char* model, UserIdx user, idx_t n_users);
 Status CheckScoreArgs(const char* model, std::span<const ItemIdx> items, std::span<const float> scores,

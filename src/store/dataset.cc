@@ -1,5 +1,6 @@
 #include "store/dataset.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace encore {
@@ -16,6 +17,13 @@ StatusOr<Dataset> LoadDataset(const Store& store, const DatasetOptions& options)
     data.item_deleted.resize(data.item_ids.size(), false);
   } else {
     data.item_deleted.assign(data.item_ids.size(), false);
+  }
+  if (options.load_analyses) {
+    ENCORE_ASSIGN_OR_RETURN(data.item_analyses, store.AllItemData(kMediaAnalysisKey));
+    data.item_analyses.resize(data.item_ids.size());
+    if (std::all_of(data.item_analyses.begin(), data.item_analyses.end(), [](const std::string& a) { return a.empty(); })) {
+      data.item_analyses.clear();
+    }
   }
   ENCORE_ASSIGN_OR_RETURN(std::vector<EventRow> events, store.ReadEvents());
   auto n_users = static_cast<idx_t>(data.user_ids.size());

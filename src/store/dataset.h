@@ -19,12 +19,16 @@ struct Dataset {
   std::vector<std::string> item_ids;  // internal index -> external id
   std::vector<Item> items;            // metadata by internal index
   std::vector<bool> item_deleted;     // by internal index
+  // Stored media analyses (JSON, docs/media.md) by internal index, "" for items
+  // without one; empty when no item has one or DatasetOptions::load_analyses is off.
+  std::vector<std::string> item_analyses;
 };
 
 struct DatasetOptions {
   WeightingOptions weighting;
   bool keep_events = false;   // fill Dataset::events
   bool load_items = true;     // fill Dataset::items (titles, genres, tags...)
+  bool load_analyses = true;  // fill Dataset::item_analyses (for media-aware models such as fusion)
 };
 
 // Reads everything needed to train or evaluate from `store`.

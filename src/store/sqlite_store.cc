@@ -139,6 +139,7 @@ class SqliteStore final : public Store {
   StatusOr<StoreStats> Stats() const override;
   Status PutItemData(const std::string& item_id, const std::string& key, int version,
                      const std::string& value) override;
+  StatusOr<std::vector<std::string>> AllItemData(const std::string& key, std::vector<int>* versions) const override;
   StatusOr<std::string> GetItemData(const std::string& item_id, const std::string& key,
                                     int* version) const override;
 
@@ -793,6 +794,27 @@ StatusOr<std::string> SqliteStore::GetItemData(const std::string& item_id, const
   if (version) *version = sqlite3_column_int(stmt, 0);
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, 1));
   return std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, 1)));
+}
+
+StatusOr<std::vector<std::string>> SqliteStore::AllItemData(const std::string& key, std::vector<int>* versions) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ENCORE_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare("SELECT item_idx, version, value FROM item_data WHERE key=?1"));
+  StmtScope scope(stmt);
+  BindText(stmt, 1, key);
+  std::vector<std::string> values(item_ids_.size());
+  if (versions) versions->assign(item_ids_.size(), 0);
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const int64_t item = sqlite3_column_int64(stmt, 0);
+    if (item < 0 || item >= static_cast<int64_t>(item_ids_.size())) {
+      return DataLoss(path_ + ": item data '" + key + "' names an unknown item index " + std::to_string(item));
+    }
+    if (versions) (*versions)[static_cast<size_t>(item)] = sqlite3_column_int(stmt, 1);
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, 2));
+    values[static_cast<size_t>(item)].assign(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, 2)));
+  }
+  if (rc != SQLITE_DONE) return Error("reading item data '" + key + "'");
+  return values;
 }
 
 }  // namespace

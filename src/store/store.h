@@ -96,6 +96,10 @@ class Store {
   // NotFound when absent.
   virtual StatusOr<std::string> GetItemData(const std::string& item_id, const std::string& key,
                                             int* version = nullptr) const = 0;
+  // The value of `key` for every item in one read, by internal index ("" where
+  // an item has none). `versions` (optional) receives the versions (0 where none).
+  virtual StatusOr<std::vector<std::string>> AllItemData(const std::string& key,
+                                                         std::vector<int>* versions = nullptr) const = 0;
 };
 
 // Opens (creating and migrating as needed) the store at `url`: a file path or

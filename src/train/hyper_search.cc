@@ -125,7 +125,7 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 
 struct Evaluator {
   const Split& split;
-  const std::vector<Item>* items;
+  const Dataset* catalogue;
   const std::string& model;
   const std::string& metric;
   EvalOptions eval_options;
@@ -134,9 +134,7 @@ struct Evaluator {
   // Fits `params` on train and returns the metric on `targets` (a subset of valid).
   StatusOr<double> operator()(const ModelParams& params, const Interactions& targets, double* fit_seconds) const {
     ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> m, CreateModel(model, params));
-    TrainContext ctx;
-    ctx.run = run;
-    ctx.items = items;
+    TrainContext ctx = MakeTrainContext(catalogue, run);
     ctx.validation = &split.valid;
     const auto start = std::chrono::steady_clock::now();
     ENCORE_RETURN_IF_ERROR(m->Fit(ctx, split.train).WithContext("training '" + model + "'"));
@@ -145,7 +143,7 @@ struct Evaluator {
     task.history = &split.train;
     task.targets = &targets;
     task.candidates = &split.valid_candidates;
-    task.items = items;
+    task.items = ctx.items;
     ENCORE_ASSIGN_OR_RETURN(ModelEvaluation e, EvaluateRanking(*m, task, eval_options, run));
     auto it = e.metrics.find(metric);
     if (it == e.metrics.end()) return Internal("the evaluation did not report " + metric);
@@ -188,7 +186,7 @@ Status SearchOptions::Validate() const {
   return Status::Ok();
 }
 
-StatusOr<SearchResult> RunHyperSearch(const Split& split, const std::vector<Item>* items, const SearchOptions& options,
+StatusOr<SearchResult> RunHyperSearch(const Split& split, const Dataset* catalogue, const SearchOptions& options,
                                       const SearchSpace& space, const RunContext& run, const TrialCallback& on_trial) {
   ENCORE_RETURN_IF_ERROR(options.Validate());
   ENCORE_ASSIGN_OR_RETURN(MetricSpec metric, ParseMetric(options.metric));
@@ -220,7 +218,7 @@ StatusOr<SearchResult> RunHyperSearch(const Split& split, const std::vector<Item
     configs.push_back(std::move(p));
   }
 
-  Evaluator evaluate{split, items, options.model, metric.Name(), {}, run};
+  Evaluator evaluate{split, catalogue, options.model, metric.Name(), {}, run};
   evaluate.eval_options.ks = {metric.k > 0 ? metric.k : 10};
   evaluate.eval_options.curves = false;
   evaluate.eval_options.bootstrap_samples = 0;

@@ -91,11 +91,11 @@ struct SearchResult {
 // Called after every trial (e.g. to print progress).
 using TrialCallback = std::function<void(const Trial&, int done, int total)>;
 
-// Runs the search on split.valid. `items` (optional) is the catalogue metadata
-// for content-aware models. Errors: InvalidArgument for bad options, unknown
+// Runs the search on split.valid. `catalogue` (optional) is the dataset the split
+// was made from, for content- and media-aware models (MakeTrainContext). Errors: InvalidArgument for bad options, unknown
 // models or metrics, or a fixed param the model rejects; FailedPrecondition when
 // the split has no validation pairs; a model's own errors otherwise.
-StatusOr<SearchResult> RunHyperSearch(const Split& split, const std::vector<Item>* items, const SearchOptions& options,
+StatusOr<SearchResult> RunHyperSearch(const Split& split, const Dataset* catalogue, const SearchOptions& options,
                                       const SearchSpace& space, const RunContext& run,
                                       const TrialCallback& on_trial = nullptr);
 

@@ -178,6 +178,12 @@ TEST_F(AnalyzeCli, DemoCatalogueWithGeneratedMediaIsAnalysed) {
                             dir_);
   ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
   EXPECT_NE(gen.out.find("rendered 3 media files"), std::string::npos) << gen.out;
+  // The fusion model reads stored analyses: asking for audio before any analysis fails and says why.
+  const std::string train_fusion = "train --db " + db + " --threads 1 --model fusion --param modalities=text,audio " +
+                                   "--param epochs=3 --param dim=8 --param hidden=16 --out " + dir_ + "/fusion.bin";
+  Output early = RunEncore(train_fusion, dir_);
+  EXPECT_EQ(early.exit_code, 1) << early.out << early.err;
+  EXPECT_NE(early.err.find("encore analyze"), std::string::npos) << early.err;
   Output r = RunEncore("analyze --json --no-ocr --db " + db, dir_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   json j = json::parse(r.out, nullptr, false);
@@ -185,6 +191,17 @@ TEST_F(AnalyzeCli, DemoCatalogueWithGeneratedMediaIsAnalysed) {
   EXPECT_EQ(j["items_with_media"], 3);
   EXPECT_EQ(j["analysed"], 3) << r.err;
   EXPECT_EQ(j["failed"], 0);
+
+  // After analysis, the same training runs on text + audio and the model recommends.
+  Output trained = RunEncore(train_fusion, dir_);
+  ASSERT_EQ(trained.exit_code, 0) << trained.out << trained.err;
+  EXPECT_NE(trained.out.find("trained fusion"), std::string::npos) << trained.out;
+  Output rec = RunEncore("recommend --json --db " + db + " --model " + dir_ + "/fusion.bin --user u0001 -n 3", dir_);
+  ASSERT_EQ(rec.exit_code, 0) << rec.out << rec.err;
+  json recs = json::parse(rec.out, nullptr, false);
+  ASSERT_TRUE(recs.is_object() && recs["items"].is_array()) << rec.out;
+  EXPECT_EQ(recs["items"].size(), 3u) << rec.out;
+  for (const json& item : recs["items"]) EXPECT_EQ(item["id"].get<std::string>().rfind("i", 0), 0u) << rec.out;
 
   Output bad = RunEncore("demo-data --users 5 --items 5 --db " + dir_ + "/x.db --media " + media + " --media-seconds 0", dir_);
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;

@@ -410,6 +410,28 @@ TEST_F(ApiTest, ReloadSwapsTheModelWhileRequestsKeepFlowing) {
   EXPECT_NE(r->body.find("encore_model_version{model=\"ials\"} 6"), std::string::npos);
 }
 
+TEST_F(ApiTest, ServesTheFusionModelFromItsVectors) {
+  const std::string path = dir_->path() + "/fusion.bin";
+  ASSERT_TRUE(serve_test::TrainInto(db_, "fusion", {{"dim", "8"}, {"hidden", "16"}, {"epochs", "10"}, {"batch_size", "32"}},
+                                    path)
+                  .ok());
+  auto [status, body] = Call("POST", "/api/models/reload", json{{"path", path}}.dump());
+  ASSERT_EQ(status, 200) << body.dump();
+  EXPECT_EQ(body["model"]["name"], "fusion");
+  // The fused vectors are the vector index: a drama's nearest items are dramas.
+  json similar = Get("/api/similar/m0?n=5");
+  ASSERT_EQ(similar["items"].size(), 5u);
+  int drama = 0;
+  for (const json& it : similar["items"]) drama += it["id"].get<std::string>()[0] == 'm' ? 1 : 0;
+  EXPECT_GE(drama, 3) << similar.dump();
+  // A jazz listener gets jazz.
+  json recs = Get("/api/recommend/u2?n=5&diversity=0");
+  ASSERT_EQ(recs["items"].size(), 5u);
+  int jazz = 0;
+  for (const json& it : recs["items"]) jazz += it["id"].get<std::string>()[0] == 't' ? 1 : 0;
+  EXPECT_GE(jazz, 3) << recs.dump();
+}
+
 // A video analysis as `encore analyze --db` stores it: 2 shots with titles, a
 // 120 BPM soundtrack in A minor and a long transcript.
 video::MediaAnalysis SampleAnalysis() {

@@ -98,6 +98,7 @@ inline Status TrainInto(const std::string& db, const std::string& model, const M
   ctx.run.threads = 1;
   ctx.run.progress = false;
   ctx.items = &data.items;
+  if (!data.item_analyses.empty()) ctx.item_analyses = &data.item_analyses;
   ENCORE_RETURN_IF_ERROR(m->Fit(ctx, data.interactions));
   return SaveModel(*m, model_path);
 }

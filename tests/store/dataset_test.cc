@@ -45,6 +45,25 @@ TEST(LoadDataset, AggregatesEventsIntoTheUserItemMatrix) {
   EXPECT_FLOAT_EQ(m.RowWeights(1)[0], 1.0f + options.weighting.like_weight);
   EXPECT_FLOAT_EQ(m.RowWeights(1)[1], options.weighting.skip_weight);
   EXPECT_EQ(m.RowTimestamps(1)[0], 13);
+  EXPECT_TRUE(data->item_analyses.empty());  // no item has been analysed
+}
+
+TEST(LoadDataset, LoadsStoredMediaAnalysesByItemIndex) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.File("s.db"));
+  ASSERT_TRUE(store.ok());
+  WriteBatch batch;
+  for (std::string id : {"a", "b", "c"}) batch.items.push_back(Item{.id = id});
+  batch.events = {{"u1", "a", EventType::kPlay, 1, 10, "", ""}};
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  ASSERT_TRUE((*store)->PutItemData("c", kMediaAnalysisKey, 1, R"({"kind":"audio"})").ok());
+  ASSERT_TRUE((*store)->PutItemData("a", "something else", 1, "x").ok());
+  auto data = LoadDataset(**store);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_EQ(data->item_analyses, (std::vector<std::string>{"", "", R"({"kind":"audio"})"}));
+  DatasetOptions off;
+  off.load_analyses = false;
+  EXPECT_TRUE(LoadDataset(**store, off)->item_analyses.empty());
 }
 
 }  // namespace

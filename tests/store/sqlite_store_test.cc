@@ -219,6 +219,13 @@ TEST(SqliteStore, PersistsAcrossReopen) {
   EXPECT_EQ(*data, std::string("\0\1\2", 3));
   EXPECT_EQ(version, 3);
   EXPECT_EQ(store->GetItemData("m1", "other").status().code(), StatusCode::kNotFound);
+  // All items' values of one key in one read: by index, "" (version 0) where absent.
+  std::vector<int> versions;
+  auto all = store->AllItemData("embedding", &versions);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(*all, (std::vector<std::string>{std::string("\0\1\2", 3), ""}));
+  EXPECT_EQ(versions, (std::vector<int>{3, 0}));
+  EXPECT_EQ(*store->AllItemData("other"), (std::vector<std::string>{"", ""}));
   auto events = store->ReadEvents();
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0].item, 1);

@@ -7,6 +7,8 @@
 #include <exception>
 #include <string>
 
+#include "core/progress.h"
+
 namespace encore::fusion {
 namespace {
 
@@ -297,6 +299,7 @@ Status FusionModel::Fit(const ModalityInputs& inputs, const Interactions& train,
     PairRng rng(run.seed ^ 0x5EEDF05Eull);
     std::vector<int64_t> a_rows, b_rows;
     std::vector<ItemIdx> items;
+    Progress progress("fusion", o.epochs, run.progress);
     for (int epoch = 0; epoch < o.epochs; ++epoch) {
       // Pairs: per user, pairs_per_user draws of two different usable items.
       a_rows.clear();
@@ -340,8 +343,12 @@ Status FusionModel::Fit(const ModalityInputs& inputs, const Interactions& train,
         loss_sum += loss.item<double>();
         ++steps;
       }
-      if (epoch_loss != nullptr) epoch_loss->push_back(steps ? loss_sum / steps : 0.0);
+      const double mean_loss = steps ? loss_sum / steps : 0.0;
+      if (epoch_loss != nullptr) epoch_loss->push_back(mean_loss);
+      progress.SetNote("loss " + std::to_string(mean_loss));
+      progress.Advance();
     }
+    progress.Finish();
     impl_->net->eval();
   } catch (const std::exception& e) {
     return Internal(std::string("fusion: training failed: ") + e.what());

@@ -67,4 +67,31 @@ bool VisualInput(const nlohmann::json& analysis, std::vector<float>* out) {
   return true;
 }
 
+std::array<idx_t, 2> SetMediaInputs(const std::vector<std::string>& analyses, bool audio, bool visual,
+                                    ModalityInputs* inputs) {
+  const auto n = static_cast<size_t>(inputs->n_items);
+  std::vector<float> audio_values(audio ? n * kAudioInputDim : 0, 0.0f);
+  std::vector<float> visual_values(visual ? n * kVisualInputDim : 0, 0.0f);
+  std::vector<uint8_t> has_audio(n, 0), has_visual(n, 0);
+  std::array<idx_t, 2> counts{0, 0};
+  std::vector<float> row;
+  for (size_t i = 0; i < n && i < analyses.size(); ++i) {
+    if (analyses[i].empty()) continue;
+    const nlohmann::json j = nlohmann::json::parse(analyses[i], nullptr, /*allow_exceptions=*/false);
+    if (audio && AudioInput(j, &row)) {
+      has_audio[i] = 1;
+      ++counts[0];
+      std::copy(row.begin(), row.end(), audio_values.begin() + static_cast<std::ptrdiff_t>(i * kAudioInputDim));
+    }
+    if (visual && VisualInput(j, &row)) {
+      has_visual[i] = 1;
+      ++counts[1];
+      std::copy(row.begin(), row.end(), visual_values.begin() + static_cast<std::ptrdiff_t>(i * kVisualInputDim));
+    }
+  }
+  if (counts[0] > 0) inputs->Set(Modality::kAudio, kAudioInputDim, std::move(audio_values), std::move(has_audio));
+  if (counts[1] > 0) inputs->Set(Modality::kVisual, kVisualInputDim, std::move(visual_values), std::move(has_visual));
+  return counts;
+}
+
 }  // namespace encore::fusion

@@ -29,6 +29,32 @@ void NormalizeL2(SparseVector* v) {
   for (float& x : v->values) x *= inv;
 }
 
+namespace {
+
+uint64_t SplitMix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// Box-Muller on two hashed uniforms: a standard normal value fixed by (term, row).
+float HashedGaussian(uint64_t term, uint64_t row) {
+  const uint64_t a = SplitMix(term * 0x100000001B3ull + row), b = SplitMix(a);
+  const double u1 = (static_cast<double>(a >> 11) + 1) * 0x1.0p-53;
+  const double u2 = static_cast<double>(b >> 11) * 0x1.0p-53;
+  return static_cast<float>(std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2));
+}
+
+}  // namespace
+
+void AddRandomProjection(const SparseVector& v, int dim, float* out) {
+  for (size_t k = 0; k < v.size(); ++k) {
+    const auto term = static_cast<uint64_t>(v.ids[k]);
+    for (int d = 0; d < dim; ++d) out[d] += v.values[k] * HashedGaussian(term, static_cast<uint64_t>(d));
+  }
+}
+
 Status Bm25Options::Validate() const {
   if (!(k1 >= 0) || !std::isfinite(k1)) return InvalidArgument("bm25: k1 must be >= 0, got " + std::to_string(k1));
   if (!(b >= 0 && b <= 1)) return InvalidArgument("bm25: b must be in [0, 1], got " + std::to_string(b));

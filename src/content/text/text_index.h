@@ -33,6 +33,11 @@ struct SparseVector {
 float Dot(const SparseVector& a, const SparseVector& b);
 // Scales to unit L2 norm (no-op for the zero vector).
 void NormalizeL2(SparseVector* v);
+// Random projection to `dim` dense values (Johnson-Lindenstrauss): adds R v to
+// out[0, dim), where R[d][term] is a standard normal value drawn from a hash of
+// (term, d), so R is never stored and the same ids always project alike.
+// Inner products are kept in expectation up to the factor dim.
+void AddRandomProjection(const SparseVector& v, int dim, float* out);
 
 struct Bm25Options {
   double k1 = 1.2;  // term-frequency saturation (>= 0)

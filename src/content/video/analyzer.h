@@ -24,6 +24,7 @@
 #include "content/speech/transcriber.h"
 #include "content/video/ocr.h"
 #include "content/video/shots.h"
+#include "core/records.h"
 #include "core/status.h"
 
 namespace encore::video {
@@ -31,7 +32,7 @@ namespace encore::video {
 // Bumped whenever the analysis or its JSON changes meaning; stored with each result.
 inline constexpr int kAnalysisVersion = 1;
 // Store::PutItemData key of the stored analysis.
-inline constexpr const char* kAnalysisKey = "media_analysis";
+inline constexpr const char* kAnalysisKey = kMediaAnalysisKey;
 
 struct AnalyzerOptions {
   bool transcribe = true;            // run speech-to-text on speech segments
