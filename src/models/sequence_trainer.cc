@@ -1,8 +1,5 @@
 #include "models/sequence_trainer.h"
 
-#include <dlfcn.h>
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +10,7 @@
 #include <random>
 
 #include "core/progress.h"
+#include "core/training_environment.h"
 
 namespace encore::seq {
 namespace {
@@ -45,49 +43,6 @@ std::vector<Window> MakeWindows(const std::vector<std::vector<int64_t>>& sequenc
   }
   return windows;
 }
-
-// Threads and memory while a network trains. Measured on ml-100k at the
-// reference configuration (encore_sequence_bench, shared 2-core machine at load
-// ~15), CPU seconds of the second epoch: 20.2 on 2 threads as torch leaves it;
-// with both changes below 3.1 on 2 threads with OMP_WAIT_POLICY=passive and 3.0
-// on 1 thread (14.4 on 2 threads with OpenMP's default spin-waiting, which a
-// process cannot change once libgomp is loaded: docs/sequence-models.md).
-// - OpenBLAS (torch's matrix products) keeps its own pool of threads next to
-//   torch's OpenMP threads (element-wise kernels); together they oversubscribe
-//   the cores, and idle OpenMP threads spin while a product runs. BLAS runs on
-//   the calling thread while training and gets its thread count back after.
-// - glibc hands freed blocks of several MB (logit chunks, attention maps) back
-//   to the kernel and page-faults them in again on the next step (a third of
-//   the CPU time was system time). Large blocks are kept on the heap instead;
-//   this is process-wide and stays after training (mallopt has no getter).
-class TrainingEnvironment {
- public:
-  TrainingEnvironment() {
-    constexpr int kMmapThreshold = 32 << 20;  // glibc's maximum: 64 MB heaps / 2
-    constexpr int kTrimThreshold = 1 << 30;
-    mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
-    mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
-    // Found by name, so any BLAS (or a BLAS without these calls) links.
-    get_threads_ = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    set_threads_ = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (get_threads_ != nullptr && set_threads_ != nullptr) {
-      saved_blas_threads_ = get_threads_();
-      set_threads_(1);
-    }
-  }
-  ~TrainingEnvironment() {
-    if (saved_blas_threads_ > 0) set_threads_(saved_blas_threads_);
-  }
-  TrainingEnvironment(const TrainingEnvironment&) = delete;
-  TrainingEnvironment& operator=(const TrainingEnvironment&) = delete;
-
- private:
-  using GetThreads = int (*)();
-  using SetThreads = void (*)(int);
-  GetThreads get_threads_ = nullptr;
-  SetThreads set_threads_ = nullptr;
-  int saved_blas_threads_ = 0;
-};
 
 // Copies of every parameter and buffer, to keep the best epoch's weights.
 std::vector<torch::Tensor> Snapshot(torch::nn::Module& net) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/progress.h"
+#include "core/training_environment.h"
 
 namespace encore::fusion {
 namespace {
@@ -289,6 +290,7 @@ Status FusionModel::Fit(const ModalityInputs& inputs, const Interactions& train,
   for (int m : impl_->net->used) {
     for (size_t i = 0; i < usable.size(); ++i) usable[i] |= inputs.present[m][i];
   }
+  const TrainingEnvironment environment;  // BLAS on the calling thread, big blocks kept on the heap
   try {
     at::set_num_threads(std::max(1, run.threads));
     torch::manual_seed(run.seed);
