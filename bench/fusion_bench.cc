@@ -1,7 +1,8 @@
 // Cold-start accuracy of the `fusion` model (models/fusion.h) against text only,
 // on a store whose items have stored media analyses (docs/benchmarks.md,
 // "Multimodal fusion"). Usage:
-//   encore_fusion_bench --db STORE [--seed 42] [--epochs 30] [--threads 2]
+//   encore_fusion_bench --db STORE [--seed 42] [--epochs 20] [--threads 2] [--param KEY=VALUE ...]
+// (--param: a fusion parameter for every fusion row, docs/media.md)
 // Protocol: eval's `new-items` (20% of the active items held out of training,
 // test users rank only the held-out test items). Models:
 //   content                        the TF-IDF content model (models/content.h), text only
@@ -9,6 +10,7 @@
 //   fusion modalities=audio,visual media only (stored analyses)
 //   fusion modalities=text,audio,visual   (what modalities=auto picks on this store)
 //   fusion + collaborative          iALS item factors too (missing for the held-out items)
+//   ensemble content + fusion       both cold-start scorers, per-user z-scored and summed
 // The same figures come from `encore eval --protocol new-items --models content,fusion
 // --param fusion.modalities=...`; this bench adds fit CPU time and the mean attention.
 #include <time.h>
@@ -67,7 +69,8 @@ void Print(const std::vector<Row>& rows) {
 int main(int argc, char** argv) {
   std::string db;
   uint64_t seed = 42;
-  int epochs = 30, threads = 2;
+  int epochs = 20, threads = 2;
+  ModelParams fusion_params;
   for (int i = 1; i < argc; ++i) {
     auto next = [&]() -> const char* {
       if (i + 1 >= argc) {
@@ -84,13 +87,17 @@ int main(int argc, char** argv) {
       epochs = std::stoi(next());
     } else if (!std::strcmp(argv[i], "--threads")) {
       threads = std::stoi(next());
+    } else if (!std::strcmp(argv[i], "--param")) {
+      auto parsed = ParseParams({next()});
+      Check(parsed.status());
+      fusion_params.insert(parsed->begin(), parsed->end());
     } else {
-      std::fprintf(stderr, "usage: encore_fusion_bench --db STORE [--seed S] [--epochs N] [--threads T]\n");
+      std::fprintf(stderr, "usage: encore_fusion_bench --db STORE [--seed S] [--epochs N] [--threads T] [--param KEY=VALUE]\n");
       return 2;
     }
   }
   if (db.empty()) {
-    std::fprintf(stderr, "usage: encore_fusion_bench --db STORE [--seed S] [--epochs N] [--threads T]\n");
+    std::fprintf(stderr, "usage: encore_fusion_bench --db STORE [--seed S] [--epochs N] [--threads T] [--param KEY=VALUE]\n");
     return 2;
   }
   auto store = OpenExistingStore(db);
@@ -148,7 +155,10 @@ int main(int argc, char** argv) {
                                {"fusion: text+audio+visual", "text,audio,visual"},
                                {"fusion: all (+collaborative)", "text,audio,visual,collaborative"}};
   for (const auto& [label, modalities] : variants) {
-    auto model = CreateModel("fusion", {{"modalities", modalities}, {"epochs", std::to_string(epochs)}});
+    ModelParams params = fusion_params;
+    params["modalities"] = modalities;
+    params["epochs"] = std::to_string(epochs);
+    auto model = CreateModel("fusion", params);
     Check(model.status());
     t0 = CpuNow();
     Check((*model)->Fit(ctx, split->fit));
@@ -164,6 +174,14 @@ int main(int argc, char** argv) {
     }
     rows.back().attention = mean;
   }
+  // Exact term matching and the fused vectors together: the two cold-start scorers, z-scored and summed.
+  ModelParams blend = {{"models", "content,fusion"}, {"fusion.epochs", std::to_string(epochs)}};
+  for (const auto& [key, value] : fusion_params) blend["fusion." + key] = value;
+  auto ensemble = CreateModel("ensemble", blend);
+  Check(ensemble.status());
+  t0 = CpuNow();
+  Check((*ensemble)->Fit(ctx, split->fit));
+  record("ensemble: content + fusion (auto)", **ensemble, CpuNow() - t0);
   Print(rows);
   return 0;
 }

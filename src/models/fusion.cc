@@ -185,7 +185,8 @@ Status FusionRecommender::Fit(const TrainContext& ctx, const Interactions& train
   }
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<fusion::FusionModel> net,
                           fusion::FusionModel::Create(inputs.dims, options_.fusion, ctx.run.seed));
-  ENCORE_RETURN_IF_ERROR(net->Fit(inputs, train, ctx.run));
+  // Pairs of items the same user liked: disliked or skipped items (negative weights) stay out.
+  ENCORE_RETURN_IF_ERROR(net->Fit(inputs, train.PositiveOnly(), ctx.run));
   ENCORE_RETURN_IF_ERROR(net->Embed(inputs, &item_vectors_, &attention_));
   n_items_ = train.n_items();
   n_users_ = train.n_users();

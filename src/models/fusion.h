@@ -8,7 +8,7 @@
 //   collaborative  iALS item factors fitted on the same training data (items with training
 //                  interactions only).
 // The fusion model (FusionModel) maps them into one space of unit vectors z_i, trained so that items
-// consumed by the same users are close. Every item with any input gets a vector, so items nobody has
+// consumed by the same users are close (positive interactions only). Every item with any input gets a vector, so items nobody has
 // consumed yet are recommended from what they are (cold start) alongside known ones.
 //
 // A user's vector is the recency-weighted sum of her items' vectors (the k-th most recent weighs
@@ -32,7 +32,7 @@ namespace encore {
 
 struct FusionRecommenderOptions {
   std::string modalities = "auto";  // "auto" or a comma list of text, audio, visual, collaborative
-  int text_dim = 128;               // size of the projected text input
+  int text_dim = 512;               // size of the projected text input (512 beat 128, docs/benchmarks.md)
   int collaborative_factors = 32;   // iALS factors of the collaborative input
   double half_life_items = 50;      // recency half-life of the user profile, in history positions (0 = none)
   bool use_weights = false;         // multiply profile terms by interaction weights (e.g. play counts)
