@@ -18,7 +18,8 @@ namespace {
 
 constexpr char kHybridMagic[] = "HYBR";
 // 2: warm-item mask, content weight and the blended CF model after the factors.
-constexpr uint32_t kHybridVersion = 2;
+// 3: a content-model flag before the factors, the content model after the CF model.
+constexpr uint32_t kHybridVersion = 3;
 constexpr char kCfPrefix[] = "cf.";
 constexpr char kContentPrefix[] = "content.";
 constexpr float kAdagradEps = 1e-6f;
@@ -82,16 +83,19 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
   }
   ENCORE_RETURN_IF_ERROR(r.Choice("cf", &o.cf, cf_names));
   ENCORE_RETURN_IF_ERROR(r.Float("content_weight", &o.content_weight, -1.0, 1.0));
-  ENCORE_RETURN_IF_ERROR(r.Choice("content", &o.content, {"features", "fusion"}));
-  ENCORE_RETURN_IF_ERROR(r.Finish());
-  if (!o.content_params.empty() && o.content != "fusion") {
-    return InvalidArgument("hybrid: content.* parameters are for content=fusion, not content=" + o.content);
+  std::vector<std::string> content_names = {"features"};
+  for (const std::string& name : ModelNames()) {
+    if (name != "hybrid") content_names.push_back(name);
   }
-  if (o.content == "fusion") {
-    if (o.content_params.count("dim")) {
-      return InvalidArgument("hybrid: with content=fusion the vector size is `factors`, not content.dim");
+  ENCORE_RETURN_IF_ERROR(r.Choice("content", &o.content, content_names));
+  ENCORE_RETURN_IF_ERROR(r.Finish());
+  if (o.content == "features") {
+    if (!o.content_params.empty()) {
+      return InvalidArgument("hybrid: content.* parameters need a content model (content=content, content=fusion, "
+                             "...), not content=features");
     }
-    auto probe = CreateModel("fusion", FusionParams(o));  // reject bad content.* parameters now, not at Fit
+  } else {
+    auto probe = CreateModel(o.content, o.content_params);  // reject bad content.* parameters now, not at Fit
     if (!probe.ok()) return probe.status().WithContext("hybrid's content model");
   }
   if (o.content_weight < 0 && o.content_weight != -1.0) {
@@ -130,30 +134,30 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
   n_users_ = train.n_users();
   n_items_ = train.n_items();
   if (train.nnz() == 0) return InvalidArgument("hybrid: no positive interactions to train on");
-  ENCORE_RETURN_IF_ERROR(options_.content == "fusion" ? FitFusion(ctx, train) : FitFeatures(ctx, train));
+  content_model_.reset();
+  user_factors_.clear();
+  item_factors_.clear();
+  item_bias_.clear();
+  n_content_features_ = 0;
+  if (options_.content == "features") {
+    ENCORE_RETURN_IF_ERROR(FitFeatures(ctx, train));
+  } else {
+    ENCORE_ASSIGN_OR_RETURN(content_model_, CreateModel(options_.content, options_.content_params));
+    ENCORE_RETURN_IF_ERROR(
+        content_model_->Fit(ctx, train).WithContext("hybrid: fitting its content model '" + options_.content + "'"));
+  }
   return FitBlend(ctx, train_in, train);
 }
 
-ModelParams Hybrid::FusionParams(const HybridOptions& options) {
-  ModelParams params = options.content_params;
-  params["dim"] = std::to_string(options.factors);
-  return params;
-}
-
-Status Hybrid::FitFusion(const TrainContext& ctx, const Interactions& train) {
-  ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> fusion, CreateModel("fusion", FusionParams(options_)));
-  ENCORE_RETURN_IF_ERROR(fusion->Fit(ctx, train).WithContext("hybrid: fitting its content model 'fusion'"));
-  int dim = 0;
-  ENCORE_RETURN_IF_ERROR(fusion->ItemVectors(&item_factors_, &dim));
-  if (dim != options_.factors) return Internal("hybrid: the fusion vectors have the wrong size");
-  user_factors_.assign(static_cast<size_t>(n_users_) * dim, 0.0f);
-  std::vector<float> pu;
-  for (idx_t user_idx = 0; user_idx < n_users_; ++user_idx) {
-    ENCORE_RETURN_IF_ERROR(fusion->UserVector(static_cast<UserIdx>(user_idx), {}, {}, &pu));
-    std::copy(pu.begin(), pu.end(), user_factors_.begin() + user_idx * dim);
+Status Hybrid::ContentScores(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                             std::span<float> scores) const {
+  if (content_model_) {
+    return user != kNoUser ? content_model_->ScoreAll(user, scores)
+                           : content_model_->ScoreHistory(history, weights, scores);
   }
-  item_bias_.assign(n_items_, 0.0f);
-  n_content_features_ = 0;
+  std::vector<float> pu;
+  ENCORE_RETURN_IF_ERROR(UserFactors(user, history, weights, &pu));
+  FactorScores(pu.data(), scores);
   return Status::Ok();
 }
 
@@ -441,12 +445,11 @@ StatusOr<std::vector<double>> Hybrid::ValidationNdcg(const Recommender& cf, cons
     for (size_t k = 0; k < kMaxUsers; ++k) spaced[k] = users[k * users.size() / kMaxUsers];
     users = std::move(spaced);
   }
-  const int dim = options_.factors;
   std::vector<float> factor(n_items_), cf_scores(n_items_), blended(n_items_);
   std::vector<ItemIdx> order(n_items_), targets;
   std::vector<double> ndcg(grid.size(), 0.0);
   for (UserIdx user : users) {
-    FactorScores(user_factors_.data() + static_cast<idx_t>(user) * dim, factor);
+    ENCORE_RETURN_IF_ERROR(ContentScores(user, {}, {}, factor));
     ENCORE_RETURN_IF_ERROR(cf.ScoreAll(user, cf_scores));
     targets.clear();
     const auto row = valid.Row(user);
@@ -490,6 +493,7 @@ Status Hybrid::Score(UserIdx user, std::span<const ItemIdx> items, std::span<flo
     for (size_t i = 0; i < items.size(); ++i) scores[i] = all[items[i]];
     return Status::Ok();
   }
+  if (content_model_) return content_model_->Score(user, items, scores);
   const int dim = options_.factors;
   const float* pu = user_factors_.data() + static_cast<idx_t>(user) * dim;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -504,7 +508,7 @@ Status Hybrid::Score(UserIdx user, std::span<const ItemIdx> items, std::span<flo
 Status Hybrid::ScoreAll(UserIdx user, std::span<float> scores) const {
   ENCORE_RETURN_IF_ERROR(CheckUser("hybrid", user, n_users_));
   if (static_cast<idx_t>(scores.size()) != n_items_) return InvalidArgument("hybrid: wrong scores size");
-  FactorScores(user_factors_.data() + static_cast<idx_t>(user) * options_.factors, scores);
+  ENCORE_RETURN_IF_ERROR(ContentScores(user, {}, {}, scores));
   if (!cf_model_) return Status::Ok();
   std::vector<float> cf(n_items_);
   ENCORE_RETURN_IF_ERROR(cf_model_->ScoreAll(user, cf));
@@ -537,15 +541,14 @@ Status Hybrid::UserFactors(UserIdx user, std::span<const ItemIdx> history, std::
 Status Hybrid::UserVector(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
                           std::vector<float>* out) const {
   if (cf_model_) return NotInnerProduct();
+  if (content_model_) return content_model_->UserVector(user, history, weights, out);
   return UserFactors(user, history, weights, out);
 }
 
 Status Hybrid::ScoreHistory(std::span<const ItemIdx> history, std::span<const float> weights,
                             std::span<float> scores) const {
   ENCORE_RETURN_IF_ERROR(CheckHistoryArgs("hybrid", history, weights, scores, n_items_));
-  std::vector<float> pu;
-  ENCORE_RETURN_IF_ERROR(UserFactors(kNoUser, history, weights, &pu));
-  FactorScores(pu.data(), scores);
+  ENCORE_RETURN_IF_ERROR(ContentScores(kNoUser, history, weights, scores));
   if (!cf_model_) return Status::Ok();
   std::vector<float> cf(n_items_);
   ENCORE_RETURN_IF_ERROR(cf_model_->ScoreHistory(history, weights, cf));
@@ -554,12 +557,14 @@ Status Hybrid::ScoreHistory(std::span<const ItemIdx> history, std::span<const fl
 }
 
 Status Hybrid::Explain(UserIdx user, ItemIdx item, std::vector<Contribution>* out) const {
-  if (!cf_model_) return Recommender::Explain(user, item, out);
-  return cf_model_->Explain(user, item, out);
+  if (cf_model_) return cf_model_->Explain(user, item, out);
+  if (content_model_) return content_model_->Explain(user, item, out);
+  return Recommender::Explain(user, item, out);
 }
 
 Status Hybrid::ItemVectors(std::vector<float>* vectors, int* dim) const {
   if (cf_model_) return NotInnerProduct();
+  if (content_model_) return content_model_->ItemVectors(vectors, dim);
   const int f = options_.factors;
   vectors->resize(static_cast<size_t>(n_items_) * (f + 1));
   for (idx_t item_idx = 0; item_idx < n_items_; ++item_idx) {
@@ -581,6 +586,7 @@ Status Hybrid::SaveBody(BinaryWriter& out) const {
   out.Pod<int64_t>(n_items_);
   out.Pod<int32_t>(options_.factors);
   out.Pod<int32_t>(n_content_features_);
+  out.Pod<uint8_t>(content_model_ ? 1 : 0);
   out.Vector(user_factors_);
   out.Vector(item_factors_);
   out.Vector(item_bias_);
@@ -588,6 +594,7 @@ Status Hybrid::SaveBody(BinaryWriter& out) const {
   out.Pod<double>(content_weight_);
   out.Pod<uint8_t>(cf_model_ ? 1 : 0);
   if (cf_model_) ENCORE_RETURN_IF_ERROR(WriteModel(*cf_model_, out));
+  if (content_model_) ENCORE_RETURN_IF_ERROR(WriteModel(*content_model_, out));
   return Status::Ok();
 }
 
@@ -599,19 +606,24 @@ Status Hybrid::LoadBody(BinaryReader& in) {
   ENCORE_RETURN_IF_ERROR(in.Pod(&n_items));
   ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
   ENCORE_RETURN_IF_ERROR(in.Pod(&n_content_features_));
-  if (n_users < 0 || n_items < 0 || factors != options_.factors) {
+  uint8_t has_content = 0;
+  if (version >= 3) ENCORE_RETURN_IF_ERROR(in.Pod(&has_content));
+  if (n_users < 0 || n_items < 0 || factors != options_.factors || has_content > 1 ||
+      (has_content == 1) != (options_.content != "features")) {
     return DataLoss("hybrid: model file sizes disagree with its parameters (factors " + std::to_string(factors) + ")");
   }
   ENCORE_RETURN_IF_ERROR(in.Vector(&user_factors_));
   ENCORE_RETURN_IF_ERROR(in.Vector(&item_factors_));
   ENCORE_RETURN_IF_ERROR(in.Vector(&item_bias_));
-  if (user_factors_.size() != static_cast<size_t>(n_users) * factors ||
-      item_factors_.size() != static_cast<size_t>(n_items) * factors || item_bias_.size() != static_cast<size_t>(n_items)) {
+  const size_t rows = has_content ? 0 : 1;  // a content model replaces the factorisation
+  if (user_factors_.size() != rows * n_users * factors || item_factors_.size() != rows * n_items * factors ||
+      item_bias_.size() != rows * n_items) {
     return DataLoss("hybrid: model file has inconsistent matrix sizes");
   }
   n_users_ = n_users;
   n_items_ = n_items;
   cf_model_.reset();
+  content_model_.reset();
   if (version < 2) {  // factorisation only
     warm_.assign(n_items, 1);
     content_weight_ = 1.0;
@@ -628,6 +640,12 @@ Status Hybrid::LoadBody(BinaryReader& in) {
     ENCORE_ASSIGN_OR_RETURN(cf_model_, ReadModel(in));
     if (cf_model_->n_users() != n_users || cf_model_->n_items() != n_items) {
       return DataLoss("hybrid: the embedded CF model's sizes disagree with the factorisation's");
+    }
+  }
+  if (has_content) {
+    ENCORE_ASSIGN_OR_RETURN(content_model_, ReadModel(in));
+    if (content_model_->n_users() != n_users || content_model_->n_items() != n_items) {
+      return DataLoss("hybrid: the embedded content model's sizes disagree with the hybrid's");
     }
   }
   return Status::Ok();

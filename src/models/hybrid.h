@@ -34,14 +34,15 @@
 // with the choice of CF model under cf=auto), else a fixed default. Blended scores are not inner products: ItemVectors/UserVector
 // are then Unimplemented (cf=none keeps them).
 //
-// content=fusion replaces the factorisation by the multimodal fusion model
-// (models/fusion.h): l(u, i) = <p_u, z_i> with z_i fused from the item's text and
-// its stored media analysis (audio, video), so cold items are placed by what they
-// sound and look like too. The blend and the CF model are the same. A new user's
-// vector is then the plain mean of her items' vectors (fusion's own weighs recency).
+// content=NAME replaces the factorisation by another registered model's scores,
+// one that scores never-consumed items: content=content (TF-IDF profiles, the
+// strongest cold-start scorer on text) or content=fusion (models/fusion.h: the
+// item's text and its stored media analysis, so cold items are placed by what
+// they sound and look like too). Blend and CF model are the same; ItemVectors/
+// UserVector (cf=none) and Explain (no CF model) are the content model's.
 //
 // REQUIRES: TrainContext::items at Fit with content=features (the error says to
-// use a pure CF model without it); content=fusion needs item text or analyses.
+// use a pure CF model without it); a content model states its own needs.
 #pragma once
 
 #include <memory>
@@ -68,11 +69,11 @@ struct HybridOptions {
   std::string cf = "auto";
   ModelParams cf_params;        // the CF model's parameters (given as "cf.KEY=VALUE"; needs an explicit cf)
   double content_weight = -1;   // warm items' content share w in [0, 1]; -1 = learn on validation
-  // Where the content scores l come from: "features" (the factorisation above) or "fusion": the
-  // multimodal item vectors of models/fusion.h (text, audio and visual from stored media analyses),
-  // of size `factors`, with the fusion model's user profiles and no item bias.
+  // Where the content scores l come from: "features" (the factorisation above) or a registered
+  // model that scores items nobody has consumed: "content" (TF-IDF profiles), "fusion" (multimodal
+  // vectors: text, audio and visual from stored media analyses), ...
   std::string content = "features";
-  ModelParams content_params;   // the fusion model's parameters (given as "content.KEY=VALUE")
+  ModelParams content_params;   // the content model's parameters (given as "content.KEY=VALUE")
 };
 
 // "auto" picks EASE up to this many items (its dense item-item algebra grows with items^2).
@@ -113,13 +114,14 @@ class Hybrid : public Recommender {
   double content_weight() const { return content_weight_; }
 
  private:
-  // Fit, in steps: the content part (features or fusion) into user_factors_/item_factors_/item_bias_,
-  // then the CF model and the content weight.
+  // Fit, in steps: the feature factorisation (content=features) into user_factors_/item_factors_/
+  // item_bias_, then the CF model and the content weight.
   Status FitFeatures(const TrainContext& ctx, const Interactions& train);
-  Status FitFusion(const TrainContext& ctx, const Interactions& train);
   Status FitBlend(const TrainContext& ctx, const Interactions& train_in, const Interactions& train);
-  // The fusion model's parameters: content.* plus dim = factors.
-  static ModelParams FusionParams(const HybridOptions& options);
+  // Content scores l over all items: a training user's (`user`) or a history's (user == kNoUser),
+  // from the factorisation or the content model.
+  Status ContentScores(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,
+                       std::span<float> scores) const;
   // Factorisation scores l for the user vector `pu` (factors floats) over all items.
   void FactorScores(const float* pu, std::span<float> scores) const;
   // In place: `scores` holds l on entry and the blended score on return (see the top).
@@ -141,6 +143,7 @@ class Hybrid : public Recommender {
   std::vector<float> item_factors_;  // [n_items, factors], composed from features after Fit
   std::vector<float> item_bias_;     // [n_items]
   std::unique_ptr<Recommender> cf_model_;  // the blended CF model (null: cf=none)
+  std::unique_ptr<Recommender> content_model_;  // the content model (null: content=features)
   std::vector<uint8_t> warm_;              // [n_items] 1 when the item had training interactions
   double content_weight_ = 0;              // w in use
 };

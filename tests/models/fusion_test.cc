@@ -190,9 +190,7 @@ TEST(Fusion, ModalitiesAskedForMustExist) {
 TEST(Fusion, HybridBlendsFusedVectorsWithCf) {
   const Fixture f = MakeFixture();
   ModelParams params = {{"content", "fusion"}, {"cf", "ease"}, {"content_weight", "0.3"}, {"factors", "8"}};
-  for (const auto& [key, value] : Small("auto")) {
-    if (key != "dim") params["content." + key] = value;
-  }
+  for (const auto& [key, value] : Small("auto")) params["content." + key] = value;
   auto model = CreateModel("hybrid", params);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   ASSERT_TRUE((*model)->Fit(Context(f, true, true), f.train).ok());
@@ -209,13 +207,12 @@ TEST(Fusion, HybridBlendsFusedVectorsWithCf) {
   EXPECT_EQ(a, b);
   EXPECT_EQ((*loaded)->Params().at("content"), "fusion");
   EXPECT_EQ((*loaded)->Params().at("content.epochs"), "15");
-  // fusion parameters belong to content=fusion, and the vector size is hybrid's own factors.
+  // content.* parameters need a content model and must be that model's.
   EXPECT_EQ(CreateModel("hybrid", {{"content.epochs", "3"}}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(CreateModel("hybrid", {{"content", "fusion"}, {"content.dim", "3"}}).status().code(),
-            StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateModel("hybrid", {{"content", "fusion"}, {"content.bogus", "3"}}).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CreateModel("hybrid", {{"content", "pictures"}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateModel("hybrid", {{"content", "hybrid"}}).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(Fusion, RejectsBadParameters) {

@@ -126,6 +126,41 @@ TEST(Hybrid, AtContentWeightZeroWarmItemsScoreAsTheCfModelAndColdItemsKeepTheFac
   EXPECT_EQ(blended->ItemVectors(&vectors, &dim).code(), StatusCode::kUnimplemented);
 }
 
+TEST(Hybrid, AContentModelReplacesTheFactorisation) {
+  // content=content: new items keep the TF-IDF content model's order, warm items blend with EASE,
+  // and a new user's history goes through both.
+  const auto items = Catalogue();
+  auto blended = Fitted(items, "warp", {{"cf", "ease"}, {"content", "content"}, {"content_weight", "0.5"}});
+  auto content = CreateModel("content", {});
+  ASSERT_TRUE(content.ok());
+  TrainContext ctx;
+  ctx.items = &items;
+  ctx.run.progress = false;
+  ASSERT_TRUE((*content)->Fit(ctx, Train()).ok());
+  std::vector<float> hybrid_scores(60), content_scores(60);
+  for (UserIdx user : {0, 1, 7}) {
+    ASSERT_TRUE(blended->ScoreAll(user, hybrid_scores).ok());
+    ASSERT_TRUE((*content)->ScoreAll(user, content_scores).ok());
+    EXPECT_EQ(RanksWithin(hybrid_scores, 50, 60), RanksWithin(content_scores, 50, 60)) << "user " << user;
+    // A sci-fi fan (even user) gets the new sci-fi items (50-54) above the new romances.
+    if (user % 2 == 0) EXPECT_GT(hybrid_scores[50], hybrid_scores[55]);
+  }
+  const std::vector<ItemIdx> history = {0, 2, 4};
+  std::vector<float> from_history(60);
+  ASSERT_TRUE(blended->ScoreHistory(history, {}, from_history).ok());
+  EXPECT_GT(from_history[52], from_history[57]);
+  // The content model travels inside the model file.
+  const std::string path = ::testing::TempDir() + "/hybrid_content.bin";
+  ASSERT_TRUE(SaveModel(*blended, path).ok());
+  auto loaded = LoadModel(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  std::vector<float> again(60);
+  ASSERT_TRUE((*loaded)->ScoreAll(7, again).ok());
+  ASSERT_TRUE(blended->ScoreAll(7, hybrid_scores).ok());
+  EXPECT_EQ(again, hybrid_scores);
+  EXPECT_EQ(static_cast<const Hybrid*>(loaded->get())->cf_model()->Name(), "ease");
+}
+
 TEST(Hybrid, ContentWeightIsLearntOnValidationAndOneMeansTheMappedFactorScores) {
   const auto items = Catalogue();
   // Validation: each user's held-out items of her genre ((i*7+u) % 3 == 0).
