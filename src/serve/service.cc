@@ -86,6 +86,7 @@ StatusOr<std::unique_ptr<Service>> Service::Open(std::unique_ptr<Store> store, c
 Status Service::LoadAll() {
   DatasetOptions data_options;
   data_options.weighting = options_.weighting;
+  data_options.load_analyses = false;  // served per item from the store (/api/items/{id}/analysis)
   ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(*store_, data_options));
   for (size_t i = 0; i < data.item_ids.size(); ++i) {
     Item item = i < data.items.size() ? data.items[i] : Item{};
@@ -138,12 +139,35 @@ Status Service::LoadAll() {
       trending_[items[k]] += std::exp2(std::max(-kMaxTrendingExponent, static_cast<double>(times[k] - trending_ref_) / half_life));
     }
   }
-  NeighbourOptions nopt = options_.neighbours;
-  nopt.threads = options_.threads;
-  ENCORE_ASSIGN_OR_RETURN(ItemNeighbours neighbours, ItemNeighbours::Build(m, nopt));
-  neighbours_ = std::make_shared<const ItemNeighbours>(std::move(neighbours));
+  ENCORE_ASSIGN_OR_RETURN(neighbours_, BuildNeighbours());
   ENCORE_ASSIGN_OR_RETURN(model_, BuildBundle(options_.model_path, ++model_versions_));
   return Status::Ok();
+}
+
+StatusOr<std::shared_ptr<const ItemNeighbours>> Service::BuildNeighbours() const {
+  std::vector<Interaction> pairs;
+  idx_t n_users = 0, n_items = 0;
+  {
+    std::shared_lock lock(users_mu_);
+    n_users = static_cast<idx_t>(users_.size());
+    for (size_t u = 0; u < users_.size(); ++u) {
+      const UserState& user = users_[u];
+      if (user.deleted) continue;
+      for (size_t k = 0; k < user.items.size(); ++k) {
+        pairs.push_back({static_cast<UserIdx>(u), user.items[k], user.weights[k], user.times[k]});
+      }
+    }
+  }
+  {
+    std::shared_lock lock(catalog_mu_);
+    n_items = catalog_.size();
+  }
+  std::erase_if(pairs, [&](const Interaction& x) { return x.item < 0 || x.item >= n_items; });
+  NeighbourOptions nopt = options_.neighbours;
+  nopt.threads = options_.threads;
+  ENCORE_ASSIGN_OR_RETURN(ItemNeighbours neighbours,
+                          ItemNeighbours::Build(Interactions::FromTriplets(n_users, n_items, pairs), nopt));
+  return std::make_shared<const ItemNeighbours>(std::move(neighbours));
 }
 
 StatusOr<std::shared_ptr<const ModelBundle>> Service::BuildBundle(const std::string& path, int64_t version) const {
@@ -194,10 +218,14 @@ std::shared_ptr<const ModelBundle> Service::model() const {
 StatusOr<std::shared_ptr<const ModelBundle>> Service::ReloadModel(const std::string& path) {
   const std::string& p = path.empty() ? options_.model_path : path;
   ENCORE_ASSIGN_OR_RETURN(auto bundle, BuildBundle(p, model_versions_.load() + 1));
+  // Co-occurrence neighbours are rebuilt with it, from every event seen so far
+  // (the store's and those that arrived over HTTP since the start).
+  ENCORE_ASSIGN_OR_RETURN(auto neighbours, BuildNeighbours());
   {
     std::lock_guard lock(model_mu_);
     model_versions_ = bundle->version;
     model_ = bundle;
+    neighbours_ = std::move(neighbours);
   }
   // Histories changed before the reload are part of no training run either:
   // keep folding them in. Nothing else to reset.

@@ -153,6 +153,8 @@ class Service {
   Service(std::unique_ptr<Store> store, ServiceOptions options);
   Status LoadAll();
   StatusOr<std::shared_ptr<const ModelBundle>> BuildBundle(const std::string& path, int64_t version) const;
+  // Item co-occurrence neighbours over the users' current histories (store + live events).
+  StatusOr<std::shared_ptr<const ItemNeighbours>> BuildNeighbours() const;
   // REQUIRES: users_mu_ held exclusively.
   UserState& UserSlot(UserIdx idx, const std::string& id);
   void ApplyEvent(UserState& user, ItemIdx item, const Event& event);

@@ -410,6 +410,27 @@ TEST_F(ApiTest, ReloadSwapsTheModelWhileRequestsKeepFlowing) {
   EXPECT_NE(r->body.find("encore_model_version{model=\"ials\"} 6"), std::string::npos);
 }
 
+TEST_F(ApiTest, ReloadRebuildsNeighboursFromLiveEvents) {
+  // t5 (jazz) has only jazz neighbours; then twelve new listeners play it together with m0 (drama).
+  auto has_m0 = [&] {
+    for (const std::string& id : Ids(Get("/api/similar/t5?n=5"))) {
+      if (id == "m0") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_m0());
+  json batch = {{"events", json::array()}};
+  for (int u = 0; u < 12; ++u) {
+    for (const char* item : {"m0", "t5"}) {
+      batch["events"].push_back({{"user", "fan" + std::to_string(u)}, {"item", item}, {"type", "play"}, {"value", 1.0}});
+    }
+  }
+  ASSERT_EQ(Call("POST", "/api/events", batch.dump()).first, 200);
+  EXPECT_FALSE(has_m0());  // neighbours are rebuilt on reload, not per event
+  ASSERT_EQ(Call("POST", "/api/models/reload", "").first, 200);
+  EXPECT_TRUE(has_m0()) << Get("/api/similar/t5?n=5").dump();
+}
+
 TEST_F(ApiTest, ServesTheFusionModelFromItsVectors) {
   const std::string path = dir_->path() + "/fusion.bin";
   ASSERT_TRUE(serve_test::TrainInto(db_, "fusion", {{"dim", "8"}, {"hidden", "16"}, {"epochs", "10"}, {"batch_size", "32"}},
