@@ -2,10 +2,17 @@
 
 #include <cstdio>
 
+#include "content/video/analysis_digest.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 
 namespace encore::cli {
+
+StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options) {
+  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(store, options));
+  video::AddAnalysesToItems(data.item_analyses, &data.items);
+  return data;
+}
 
 int Report(const std::string& command, const Status& status) {
   if (status.ok()) return kExitOk;

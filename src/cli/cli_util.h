@@ -8,6 +8,7 @@
 
 #include "core/context.h"
 #include "core/status.h"
+#include "store/dataset.h"
 
 namespace encore::cli {
 
@@ -26,6 +27,11 @@ void AddRunOptions(CLI::App* cmd, RunContext* ctx);
 }  // namespace encore::cli
 
 namespace encore::cli {
+
+// LoadDataset, with each item's stored media analysis (`encore analyze`) added to
+// its text: tags, keywords, summary, on-screen text and transcript
+// (video::AddAnalysesToItems). What train, eval, tune and search read.
+StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options);
 
 // Reads a tuned-parameters JSON file ({"model": NAME, "params": {key: value}})
 // written by `encore tune`; rejects files for another model.

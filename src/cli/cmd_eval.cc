@@ -166,7 +166,7 @@ Status RunEval(const EvalArgs& args) {
   // The rating filter reads raw events (see ProtocolOptions::min_rating).
   data_options.keep_events = protocol.min_rating.has_value();
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(args.db));
-  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(*store, data_options));
+  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDatasetWithMedia(*store, data_options));
   if (data.interactions.nnz() == 0) {
     return FailedPrecondition("the store " + args.db + " has no usable interactions (import data first)");
   }

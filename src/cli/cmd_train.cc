@@ -36,7 +36,7 @@ Status RunTrain(const TrainArgs& args) {
   }
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateModel(args.model, params));
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(args.db));
-  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(*store, data_options));
+  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDatasetWithMedia(*store, data_options));
   if (data.interactions.nnz() == 0) {
     return FailedPrecondition("the store " + args.db + " has no usable interactions to train on (import data first)");
   }

@@ -23,7 +23,8 @@ std::vector<std::string> Tokenize(std::string_view text) {
   return out;
 }
 
-TextIndex TextIndex::Build(const Catalog& catalog, const TextSearchOptions& options) {
+TextIndex TextIndex::Build(const Catalog& catalog, const TextSearchOptions& options,
+                           std::span<const std::string> extra_text) {
   TextIndex index;
   index.options_ = options;
   index.catalog_version_ = catalog.version();
@@ -41,6 +42,7 @@ TextIndex TextIndex::Build(const Catalog& catalog, const TextSearchOptions& opti
     for (const std::string& g : item.genres) add(g, options.tag_weight);
     for (const std::string& t : item.tags) add(t, options.tag_weight);
     add(item.description, options.description_weight);
+    if (static_cast<size_t>(item_idx) < extra_text.size()) add(extra_text[item_idx], options.description_weight);
     float length = 0;
     for (const auto& [term, f] : tf) {
       index.postings_[term].push_back({item_idx, f});

@@ -30,8 +30,11 @@ std::vector<std::string> Tokenize(std::string_view text);
 class TextIndex {
  public:
   TextIndex() = default;
-  // Indexes every live item of `catalog`.
-  static TextIndex Build(const Catalog& catalog, const TextSearchOptions& options = {});
+  // Indexes every live item of `catalog`. extra_text[i] (optional, may be shorter than
+  // the catalogue) adds words to item i at the description weight, e.g. what its media
+  // analysis says (video::WordsOfAnalysis: transcript, on-screen text, media tags).
+  static TextIndex Build(const Catalog& catalog, const TextSearchOptions& options = {},
+                         std::span<const std::string> extra_text = {});
 
   // The k best items for `query`, best first; items with excluded[i] skipped.
   std::vector<ScoredItem> Search(std::string_view query, idx_t k, std::span<const bool> excluded = {}) const;

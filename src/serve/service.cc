@@ -140,8 +140,20 @@ Status Service::LoadAll() {
     }
   }
   ENCORE_ASSIGN_OR_RETURN(neighbours_, BuildNeighbours());
+  ENCORE_ASSIGN_OR_RETURN(media_text_, MediaText());
   ENCORE_ASSIGN_OR_RETURN(model_, BuildBundle(options_.model_path, ++model_versions_));
   return Status::Ok();
+}
+
+StatusOr<std::vector<std::string>> Service::MediaText() const {
+  ENCORE_ASSIGN_OR_RETURN(std::vector<std::string> analyses, store_->AllItemData(kMediaAnalysisKey));
+  for (std::string& a : analyses) {
+    if (a.empty()) continue;
+    video::AnalysisWords words = video::WordsOfAnalysis(nlohmann::json::parse(a, nullptr, /*allow_exceptions=*/false));
+    a = std::move(words.text);
+    for (const std::string& tag : words.tags) a += "\n" + tag;
+  }
+  return analyses;
 }
 
 StatusOr<std::shared_ptr<const ItemNeighbours>> Service::BuildNeighbours() const {
@@ -221,11 +233,19 @@ StatusOr<std::shared_ptr<const ModelBundle>> Service::ReloadModel(const std::str
   // Co-occurrence neighbours are rebuilt with it, from every event seen so far
   // (the store's and those that arrived over HTTP since the start).
   ENCORE_ASSIGN_OR_RETURN(auto neighbours, BuildNeighbours());
+  // And search sees the media analyses stored since (`encore analyze --db`).
+  ENCORE_ASSIGN_OR_RETURN(std::vector<std::string> media_text, MediaText());
   {
     std::lock_guard lock(model_mu_);
     model_versions_ = bundle->version;
     model_ = bundle;
     neighbours_ = std::move(neighbours);
+  }
+  {
+    std::unique_lock catalog_lock(catalog_mu_);
+    std::lock_guard lock(counters_mu_);
+    media_text_ = std::move(media_text);
+    text_.reset();
   }
   // Histories changed before the reload are part of no training run either:
   // keep folding them in. Nothing else to reset.
@@ -584,7 +604,7 @@ std::shared_ptr<const TextIndex> Service::Text() {
   std::shared_lock catalog_lock(catalog_mu_);
   std::lock_guard lock(counters_mu_);
   if (!text_ || text_->catalog_version() != catalog_.version()) {
-    text_ = std::make_shared<const TextIndex>(TextIndex::Build(catalog_));
+    text_ = std::make_shared<const TextIndex>(TextIndex::Build(catalog_, {}, media_text_));
   }
   return text_;
 }

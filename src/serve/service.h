@@ -155,6 +155,8 @@ class Service {
   StatusOr<std::shared_ptr<const ModelBundle>> BuildBundle(const std::string& path, int64_t version) const;
   // Item co-occurrence neighbours over the users' current histories (store + live events).
   StatusOr<std::shared_ptr<const ItemNeighbours>> BuildNeighbours() const;
+  // Per item, the words of its stored media analysis for the search index ("" when none).
+  StatusOr<std::vector<std::string>> MediaText() const;
   // REQUIRES: users_mu_ held exclusively.
   UserState& UserSlot(UserIdx idx, const std::string& id);
   void ApplyEvent(UserState& user, ItemIdx item, const Event& event);
@@ -176,6 +178,7 @@ class Service {
 
   mutable std::shared_mutex catalog_mu_;
   Catalog catalog_;
+  std::vector<std::string> media_text_;  // by item index, for search; guarded by catalog_mu_
 
   mutable std::shared_mutex users_mu_;
   std::vector<UserState> users_;  // by store index

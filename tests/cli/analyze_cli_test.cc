@@ -137,6 +137,12 @@ TEST_F(AnalyzeCli, StoreItemsAreAnalysedOnceAndStored) {
   EXPECT_EQ(f["analysed"], 2);
   EXPECT_EQ(f["failed"], 1);
   EXPECT_GT(f["media_seconds"].get<double>(), 10);
+  // What was said is searchable: "weather" is only in the podcast's transcript, not its title.
+  Output search = RunEncore("search --json --no-embeddings --db " + db + " weather", dir_);
+  ASSERT_EQ(search.exit_code, 0) << search.out << search.err;
+  json hits = json::parse(search.out, nullptr, false);
+  ASSERT_TRUE(hits.is_object() && hits["items"].is_array() && !hits["items"].empty()) << search.out;
+  EXPECT_EQ(hits["items"][0]["id"], "talk") << search.out;
   EXPECT_NE(first.err.find("item bad:"), std::string::npos) << first.err;
   EXPECT_NE(first.err.find("junk.mp3"), std::string::npos) << first.err;
 

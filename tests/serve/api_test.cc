@@ -534,6 +534,12 @@ TEST_F(ApiTest, ItemShowsItsStoredMediaAnalysis) {
   EXPECT_EQ(full["analysis"]["transcript"]["segments"].size(), 1u);
   EXPECT_EQ(full["analysis"]["version"], video::kAnalysisVersion);
 
+  // Search reads the analyses after a reload: "weather" is only in the song's transcript.
+  ASSERT_EQ(Call("POST", "/api/models/reload", "").first, 200);
+  json found = Get("/api/search?q=weather&n=3");
+  ASSERT_FALSE(found["items"].empty()) << found.dump();
+  EXPECT_EQ(found["items"][0]["id"], "song") << found.dump();
+
   EXPECT_EQ(Call("GET", "/api/items/nope/analysis").first, 404);
   EXPECT_EQ(Call("GET", "/api/items/song/analysis?full=maybe").first, 400);
   // A corrupt stored value is a server-side data error, never a crash.

@@ -1,5 +1,6 @@
 #include "content/video/analysis_digest.h"
 
+#include <algorithm>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -107,6 +108,40 @@ json AnalysisDigest(const json& stored, const DigestOptions& options) {
   out["shot_count"] = shot_count;
   out["shots"] = std::move(shots);
   return out;
+}
+
+AnalysisWords WordsOfAnalysis(const json& stored, size_t max_text_chars) {
+  AnalysisWords out;
+  if (!stored.is_object()) return out;
+  out.tags = Strings(stored.value("tags", json()));
+  auto append = [&out](const std::string& s) {
+    if (s.empty()) return;
+    if (!out.text.empty()) out.text += '\n';
+    out.text += s;
+  };
+  for (const std::string& k : Strings(stored.value("keywords", json()))) append(k);
+  if (auto it = stored.find("summary"); it != stored.end() && it->is_string()) append(it->get<std::string>());
+  for (const std::string& line : Strings(stored.value("on_screen_text", json()))) append(line);
+  if (auto t = stored.find("transcript"); t != stored.end() && t->is_object()) {
+    auto text = t->find("text");
+    if (text != t->end() && text->is_string()) append(Excerpt(text->get<std::string>(), max_text_chars));
+  }
+  return out;
+}
+
+void AddAnalysisToItem(const std::string& stored, Item* item) {
+  if (stored.empty()) return;
+  const AnalysisWords words = WordsOfAnalysis(json::parse(stored, nullptr, /*allow_exceptions=*/false));
+  for (const std::string& tag : words.tags) {
+    if (std::find(item->tags.begin(), item->tags.end(), tag) == item->tags.end()) item->tags.push_back(tag);
+  }
+  if (words.text.empty()) return;
+  if (!item->description.empty()) item->description += '\n';
+  item->description += words.text;
+}
+
+void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items) {
+  for (size_t i = 0; i < analyses.size() && i < items->size(); ++i) AddAnalysisToItem(analyses[i], &(*items)[i]);
 }
 
 }  // namespace encore::video

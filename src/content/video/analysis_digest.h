@@ -1,12 +1,16 @@
-// A compact view of a stored media analysis (the JSON of video::ToJson) for
-// clients that show it next to an item: the server's item endpoints and the
-// dashboard. Knows the analysis JSON so the server does not have to.
+// Views of a stored media analysis (the JSON of video::ToJson): a compact digest
+// for clients that show it next to an item (the server's item endpoints and the
+// dashboard), and its words for the text pipeline (content models, search).
+// Knows the analysis JSON so the server and the models do not have to.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "core/records.h"
 
 namespace encore::video {
 
@@ -23,6 +27,22 @@ struct DigestOptions {
 // without a steady beat; fields absent from `stored` are left out or empty.
 // Tolerates any JSON (wrong types are skipped), never throws.
 nlohmann::json AnalysisDigest(const nlohmann::json& stored, const DigestOptions& options = {});
+
+// What an analysis says in words: its tags ("fast", "minor key", "transcribed speech",
+// ...) and the text of its keywords, summary, on-screen text and transcript (the
+// transcript cut at `max_text_chars`). Tolerates any JSON, never throws.
+struct AnalysisWords {
+  std::vector<std::string> tags;
+  std::string text;
+};
+AnalysisWords WordsOfAnalysis(const nlohmann::json& stored, size_t max_text_chars = 20000);
+// Adds a stored analysis (JSON text; "" or unparsable adds nothing) to an item as the
+// text pipeline reads it: tags the item lacks to item->tags, the words after
+// item->description. So transcripts, on-screen text and media tags reach the
+// content, hybrid and fusion models and `encore search`.
+void AddAnalysisToItem(const std::string& stored, Item* item);
+// The same for a catalogue: analyses[i] (shorter than items is fine) into (*items)[i].
+void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items);
 
 // The first `max_chars` of `text`, cut after a whole word, "..." appended when cut.
 std::string Excerpt(const std::string& text, size_t max_chars);
