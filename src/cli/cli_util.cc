@@ -8,9 +8,11 @@
 
 namespace encore::cli {
 
-StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options) {
+StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options, bool with_tags) {
   ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDataset(store, options));
-  video::AddAnalysesToItems(data.item_analyses, &data.items);
+  video::AnalysisTextOptions text_options;
+  text_options.tags = with_tags;
+  video::AddAnalysesToItems(data.item_analyses, &data.items, text_options);
   return data;
 }
 

@@ -29,9 +29,10 @@ void AddRunOptions(CLI::App* cmd, RunContext* ctx);
 namespace encore::cli {
 
 // LoadDataset, with each item's stored media analysis (`encore analyze`) added to
-// its text: tags, keywords, summary, on-screen text and transcript
-// (video::AddAnalysesToItems). What train, eval, tune and search read.
-StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options);
+// its text: keywords, summary, on-screen text and transcript, and with
+// `with_tags` the analysis tags (video::AddAnalysesToItems). What train, eval,
+// tune (no tags) and search (tags) read.
+StatusOr<Dataset> LoadDatasetWithMedia(const Store& store, const DatasetOptions& options, bool with_tags = false);
 
 // Reads a tuned-parameters JSON file ({"model": NAME, "params": {key: value}})
 // written by `encore tune`; rejects files for another model.

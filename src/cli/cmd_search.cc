@@ -32,7 +32,7 @@ Status RunSearch(const SearchArgs& args) {
   // Bad queries fail before the store is read and vectors are trained.
   ENCORE_RETURN_IF_ERROR(text::ValidateQuery(args.query));
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(args.db));
-  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDatasetWithMedia(*store, DatasetOptions{}));
+  ENCORE_ASSIGN_OR_RETURN(Dataset data, LoadDatasetWithMedia(*store, DatasetOptions{}, /*with_tags=*/true));
   if (data.items.empty()) return FailedPrecondition("the store " + args.db + " has no items; import a catalogue first");
   std::vector<ItemIdx> history;
   if (!args.user.empty()) {

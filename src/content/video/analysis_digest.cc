@@ -129,10 +129,10 @@ AnalysisWords WordsOfAnalysis(const json& stored, size_t max_text_chars) {
   return out;
 }
 
-void AddAnalysisToItem(const std::string& stored, Item* item) {
+void AddAnalysisToItem(const std::string& stored, Item* item, const AnalysisTextOptions& options) {
   if (stored.empty()) return;
   const AnalysisWords words = WordsOfAnalysis(json::parse(stored, nullptr, /*allow_exceptions=*/false));
-  for (const std::string& tag : words.tags) {
+  for (const std::string& tag : options.tags ? words.tags : std::vector<std::string>{}) {
     if (std::find(item->tags.begin(), item->tags.end(), tag) == item->tags.end()) item->tags.push_back(tag);
   }
   if (words.text.empty()) return;
@@ -140,8 +140,11 @@ void AddAnalysisToItem(const std::string& stored, Item* item) {
   item->description += words.text;
 }
 
-void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items) {
-  for (size_t i = 0; i < analyses.size() && i < items->size(); ++i) AddAnalysisToItem(analyses[i], &(*items)[i]);
+void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items,
+                        const AnalysisTextOptions& options) {
+  for (size_t i = 0; i < analyses.size() && i < items->size(); ++i) {
+    AddAnalysisToItem(analyses[i], &(*items)[i], options);
+  }
 }
 
 }  // namespace encore::video

@@ -36,13 +36,22 @@ struct AnalysisWords {
   std::string text;
 };
 AnalysisWords WordsOfAnalysis(const nlohmann::json& stored, size_t max_text_chars = 20000);
+// Which parts of an analysis AddAnalysisToItem adds.
+struct AnalysisTextOptions {
+  // The analysis tags into item->tags. Off for models: on the demo catalogue these
+  // coarse tags ("video", "moderate tempo", "colourful"), shared across genres, cost
+  // the TF-IDF content model 0.015-0.027 Recall@10 on new items (docs/media.md);
+  // search wants them ("minor key" finds the items).
+  bool tags = false;
+};
 // Adds a stored analysis (JSON text; "" or unparsable adds nothing) to an item as the
-// text pipeline reads it: tags the item lacks to item->tags, the words after
-// item->description. So transcripts, on-screen text and media tags reach the
+// text pipeline reads it: the words after item->description, and with options.tags the
+// tags the item lacks to item->tags. So transcripts and on-screen text reach the
 // content, hybrid and fusion models and `encore search`.
-void AddAnalysisToItem(const std::string& stored, Item* item);
+void AddAnalysisToItem(const std::string& stored, Item* item, const AnalysisTextOptions& options = {});
 // The same for a catalogue: analyses[i] (shorter than items is fine) into (*items)[i].
-void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items);
+void AddAnalysesToItems(const std::vector<std::string>& analyses, std::vector<Item>* items,
+                        const AnalysisTextOptions& options = {});
 
 // The first `max_chars` of `text`, cut after a whole word, "..." appended when cut.
 std::string Excerpt(const std::string& text, size_t max_chars);

@@ -30,6 +30,8 @@ TEST(AnalysisWords, ReachTheItemOnceAndJunkAddsNothing) {
   item.description = "A film.";
   item.tags = {"minor key"};
   AddAnalysisToItem(kStored.dump(), &item);
+  EXPECT_EQ(item.tags, (std::vector<std::string>{"minor key"}));  // tags only when asked for
+  AddAnalysisToItem(kStored.dump(), &item, {.tags = true});
   EXPECT_EQ(item.tags, (std::vector<std::string>{"minor key", "video", "fast-paced editing"}));
   EXPECT_EQ(item.description.rfind("A film.\n", 0), 0u);
   EXPECT_NE(item.description.find("EVENING NEWS"), std::string::npos);
@@ -44,7 +46,7 @@ TEST(AnalysisWords, ReachTheItemOnceAndJunkAddsNothing) {
   }
   // A catalogue: analyses may be fewer than items.
   std::vector<Item> items(3);
-  AddAnalysesToItems({"", kStored.dump()}, &items);
+  AddAnalysesToItems({"", kStored.dump()}, &items, {.tags = true});
   EXPECT_TRUE(items[0].tags.empty());
   EXPECT_EQ(items[1].tags.size(), 3u);
   EXPECT_TRUE(items[2].description.empty());
