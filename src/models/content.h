@@ -41,8 +41,10 @@ class ContentModel : public Recommender {
   Status SaveBody(BinaryWriter& out) const override;
   Status LoadBody(BinaryReader& in) override;
 
-  // Item vector (term ids ascending, unit length), for tests and search.
+  // Item vector (term ids ascending, unit length), for tests, search and fusion's text input.
   text::SparseVector ItemVector(ItemIdx item) const;
+  // Size of the vocabulary the item vectors' term ids index.
+  int32_t n_terms() const { return n_terms_; }
 
  private:
   // history in time order -> unit-length sparse profile.

@@ -51,8 +51,10 @@ std::string FormatDouble(double v) {
   return s.str();
 }
 
-// Text input: the content model's TF-IDF item vectors, randomly projected to `dim` values.
-Status SetTextInput(const TrainContext& ctx, const Interactions& train, int dim, fusion::ModalityInputs* inputs) {
+// Text input: the content model's TF-IDF item vectors, as sparse rows over its
+// vocabulary ("terms") or randomly projected to `dim` values ("projection").
+Status SetTextInput(const TrainContext& ctx, const Interactions& train, const std::string& text_input, int dim,
+                    fusion::ModalityInputs* inputs) {
   ContentModel content(ContentOptions{});
   TrainContext text_ctx;
   text_ctx.run = ctx.run;
@@ -61,6 +63,23 @@ Status SetTextInput(const TrainContext& ctx, const Interactions& train, int dim,
   const Interactions none = Interactions::FromTriplets(0, train.n_items(), {});
   ENCORE_RETURN_IF_ERROR(content.Fit(text_ctx, none));
   const auto n = static_cast<size_t>(train.n_items());
+  if (text_input == "terms") {
+    std::vector<idx_t> row_ptr = {0};
+    std::vector<int32_t> ids;
+    std::vector<float> values;
+    std::vector<uint8_t> present(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const text::SparseVector v = content.ItemVector(static_cast<ItemIdx>(i));
+      present[i] = v.size() > 0 ? 1 : 0;
+      ids.insert(ids.end(), v.ids.begin(), v.ids.end());
+      values.insert(values.end(), v.values.begin(), v.values.end());
+      row_ptr.push_back(static_cast<idx_t>(ids.size()));
+    }
+    if (ids.empty()) return Status::Ok();  // no item has text
+    inputs->SetSparse(Modality::kText, content.n_terms(), std::move(row_ptr), std::move(ids), std::move(values),
+                      std::move(present));
+    return Status::Ok();
+  }
   std::vector<float> values(n * static_cast<size_t>(dim), 0.0f);
   std::vector<uint8_t> present(n, 0);
   ENCORE_RETURN_IF_ERROR(ParallelFor(train.n_items(), ctx.run.threads, [&](idx_t begin, idx_t end, int) {
@@ -107,6 +126,7 @@ StatusOr<std::unique_ptr<Recommender>> FusionRecommender::Create(const ModelPara
   ModelParams rest = params;
   rest.erase("modalities");
   ParamReader reader("fusion", rest);
+  ENCORE_RETURN_IF_ERROR(reader.Choice("text_input", &o.text_input, {"terms", "projection"}));
   ENCORE_RETURN_IF_ERROR(reader.Int("text_dim", &o.text_dim, 1, 4096));
   ENCORE_RETURN_IF_ERROR(reader.Int("collaborative_factors", &o.collaborative_factors, 1, 1024));
   ENCORE_RETURN_IF_ERROR(reader.Float("half_life_items", &o.half_life_items, 0.0, 1e9));
@@ -129,6 +149,7 @@ StatusOr<std::unique_ptr<Recommender>> FusionRecommender::Create(const ModelPara
 ModelParams FusionRecommender::Params() const {
   const fusion::FusionOptions& f = options_.fusion;
   return {{"modalities", options_.modalities},
+          {"text_input", options_.text_input},
           {"text_dim", std::to_string(options_.text_dim)},
           {"collaborative_factors", std::to_string(options_.collaborative_factors)},
           {"half_life_items", FormatDouble(options_.half_life_items)},
@@ -155,7 +176,7 @@ Status FusionRecommender::Fit(const TrainContext& ctx, const Interactions& train
       return FailedPrecondition("fusion: item metadata covers " + std::to_string(ctx.items->size()) + " of " +
                                 std::to_string(train.n_items()) + " items");
     }
-    ENCORE_RETURN_IF_ERROR(SetTextInput(ctx, train, options_.text_dim, &inputs));
+    ENCORE_RETURN_IF_ERROR(SetTextInput(ctx, train, options_.text_input, options_.text_dim, &inputs));
   }
   if ((wanted(Modality::kAudio) || wanted(Modality::kVisual)) && ctx.item_analyses != nullptr) {
     fusion::SetMediaInputs(*ctx.item_analyses, wanted(Modality::kAudio), wanted(Modality::kVisual), &inputs);
@@ -184,7 +205,7 @@ Status FusionRecommender::Fit(const TrainContext& ctx, const Interactions& train
         "analyses (`encore analyze --db STORE`)");
   }
   ENCORE_ASSIGN_OR_RETURN(std::unique_ptr<fusion::FusionModel> net,
-                          fusion::FusionModel::Create(inputs.dims, options_.fusion, ctx.run.seed));
+                          fusion::FusionModel::Create(inputs.dims, options_.fusion, ctx.run.seed, inputs.sparse));
   // Pairs of items the same user liked: disliked or skipped items (negative weights) stay out.
   ENCORE_RETURN_IF_ERROR(net->Fit(inputs, train.PositiveOnly(), ctx.run));
   ENCORE_RETURN_IF_ERROR(net->Embed(inputs, &item_vectors_, &attention_));

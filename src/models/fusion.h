@@ -2,7 +2,8 @@
 //
 // Each item's inputs, by modality:
 //   text           the item's TF-IDF vector (as in the content model: title, description, genres,
-//                  tags) randomly projected to text_dim values (needs TrainContext::items);
+//                  tags), as sparse terms with a learnt vector each (text_input=terms) or randomly
+//                  projected to text_dim values (text_input=projection) (needs TrainContext::items);
 //   audio, visual  its stored media analysis (`encore analyze`): the audio feature vector and the
 //                  duration-weighted shot summary (needs TrainContext::item_analyses);
 //   collaborative  iALS item factors fitted on the same training data (items with training
@@ -32,6 +33,9 @@ namespace encore {
 
 struct FusionRecommenderOptions {
   std::string modalities = "auto";  // "auto" or a comma list of text, audio, visual, collaborative
+  // Text input: "terms" (the TF-IDF terms themselves; the network learns a vector per term) or
+  // "projection" (a random projection of them to text_dim values: less memory on huge vocabularies).
+  std::string text_input = "terms";
   int text_dim = 512;               // size of the projected text input (512 beat 128, docs/benchmarks.md)
   int collaborative_factors = 32;   // iALS factors of the collaborative input
   double half_life_items = 50;      // recency half-life of the user profile, in history positions (0 = none)

@@ -14,7 +14,8 @@ namespace encore::fusion {
 namespace {
 
 constexpr char kMagic[] = "ENFU";
-constexpr uint32_t kFormatVersion = 1;
+// 2: sparse-modality flags after the dims.
+constexpr uint32_t kFormatVersion = 2;
 // Attention logit of a missing modality (exp() of it is 0 in float).
 constexpr double kMaskedLogit = -1e9;
 // Standard deviations below this are treated as this (constant features).
@@ -23,6 +24,7 @@ constexpr float kMinStd = 1e-6f;
 constexpr int64_t kEmbedBatch = 4096;
 // Bounds for reading model files.
 constexpr int kMaxDim = 1 << 16;
+constexpr int kMaxVocabulary = 1 << 24;  // sparse modalities
 constexpr uint64_t kMaxParams = 1 << 10;
 
 // SplitMix64: the pair sampler's generator (same sequence on every platform).
@@ -50,15 +52,54 @@ struct Projection : torch::nn::Module {
   torch::nn::Linear fc1{nullptr}, fc2{nullptr};
 };
 
+// The first layer of a sparse modality: a learnt vector per id, summed with the
+// ids' values as weights (a linear layer over the whole vocabulary), then as Projection.
+struct SparseProjection : torch::nn::Module {
+  SparseProjection(int vocabulary, int hidden, int out) {
+    bag = register_module("bag", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(vocabulary, hidden)
+                                                              .mode(torch::kSum)));
+    {
+      // Zero: ids no training item has (words only new items use) then add nothing,
+      // rather than noise; the others learn from the items that carry them.
+      torch::NoGradGuard no_grad;
+      bag->weight.zero_();
+    }
+    bias = register_parameter("bias", torch::zeros({hidden}));
+    fc2 = register_module("fc2", torch::nn::Linear(hidden, out));
+  }
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& offsets, const torch::Tensor& weights) {
+    return fc2(torch::gelu(bag(ids, offsets, weights) + bias));
+  }
+  torch::nn::EmbeddingBag bag{nullptr};
+  torch::Tensor bias;
+  torch::nn::Linear fc2{nullptr};
+};
+
+// One modality's rows for a forward pass: a dense block, or CSR rows as EmbeddingBag inputs.
+struct ModalityBatch {
+  torch::Tensor dense;                 // [B, dim]
+  torch::Tensor ids, offsets, weights; // sparse
+};
+
 // The network. Only modalities with dims[m] > 0 have a projection; `used`
 // lists them in order and indexes the attention axis.
 struct FusionNet : torch::nn::Module {
-  FusionNet(const std::array<int, kModalities>& dims, const FusionOptions& options) {
+  FusionNet(const std::array<int, kModalities>& dims, const std::array<bool, kModalities>& sparse_in,
+            const FusionOptions& options) {
     for (int m = 0; m < kModalities; ++m) {
       if (dims[m] <= 0) continue;
       used.push_back(m);
-      proj.push_back(register_module("proj_" + std::string(ModalityName(static_cast<Modality>(m))),
-                                     std::make_shared<Projection>(dims[m], options.hidden, options.dim)));
+      sparse.push_back(sparse_in[m]);
+      const std::string name = "proj_" + std::string(ModalityName(static_cast<Modality>(m)));
+      if (sparse_in[m]) {
+        sparse_proj.push_back(register_module(name, std::make_shared<SparseProjection>(dims[m], options.hidden, options.dim)));
+        proj.push_back(nullptr);
+        mean.emplace_back();
+        inv_std.emplace_back();
+        continue;
+      }
+      proj.push_back(register_module(name, std::make_shared<Projection>(dims[m], options.hidden, options.dim)));
+      sparse_proj.push_back(nullptr);
       mean.push_back(register_buffer("mean_" + std::to_string(m), torch::zeros({dims[m]})));
       inv_std.push_back(register_buffer("inv_std_" + std::to_string(m), torch::ones({dims[m]})));
     }
@@ -67,12 +108,13 @@ struct FusionNet : torch::nn::Module {
     attn_bias = register_parameter("attn_bias", torch::zeros({static_cast<int64_t>(used.size())}));
   }
 
-  // x[k]: [B, dims[used[k]]] raw inputs; mask: [B, used.size()] float 0/1.
+  // x[k]: the rows of modality used[k] (raw dense inputs or sparse rows); mask: [B, used.size()] float 0/1.
   // Returns z: [B, dim] (unit rows; zero rows where mask is all 0) and alpha: [B, used.size()].
-  std::pair<torch::Tensor, torch::Tensor> forward(const std::vector<torch::Tensor>& x, const torch::Tensor& mask) {
+  std::pair<torch::Tensor, torch::Tensor> forward(const std::vector<ModalityBatch>& x, const torch::Tensor& mask) {
     std::vector<torch::Tensor> h;
     for (size_t k = 0; k < used.size(); ++k) {
-      h.push_back(proj[k]->forward((x[k] - mean[k]) * inv_std[k]));
+      h.push_back(sparse[k] ? sparse_proj[k]->forward(x[k].ids, x[k].offsets, x[k].weights)
+                            : proj[k]->forward((x[k].dense - mean[k]) * inv_std[k]));
     }
     torch::Tensor hs = torch::stack(h, 1);                                  // [B, M, dim]
     torch::Tensor logits = attn_v(torch::tanh(attn_u(hs))).squeeze(-1) + attn_bias;  // [B, M]
@@ -84,14 +126,43 @@ struct FusionNet : torch::nn::Module {
   }
 
   std::vector<int> used;
-  std::vector<std::shared_ptr<Projection>> proj;
-  std::vector<torch::Tensor> mean, inv_std;
+  std::vector<bool> sparse;                                   // by position in `used`
+  std::vector<std::shared_ptr<Projection>> proj;              // dense modalities (else null)
+  std::vector<std::shared_ptr<SparseProjection>> sparse_proj; // sparse modalities (else null)
+  std::vector<torch::Tensor> mean, inv_std;                   // dense modalities (else undefined)
   torch::nn::Linear attn_u{nullptr}, attn_v{nullptr};
   torch::Tensor attn_bias;
 };
 
-// Rows `rows` of modality block m as a tensor [rows.size(), dim] (zeros where absent).
-torch::Tensor Gather(const ModalityInputs& in, int m, const std::vector<int64_t>& rows) {
+torch::Tensor GatherDense(const ModalityInputs& in, int m, const std::vector<int64_t>& rows);
+
+// Rows `rows` of modality m: a dense tensor [rows.size(), dim] (zeros where absent),
+// or EmbeddingBag inputs (an empty bag where absent).
+ModalityBatch Gather(const ModalityInputs& in, int m, const std::vector<int64_t>& rows) {
+  ModalityBatch batch;
+  if (in.sparse[m]) {
+    std::vector<int64_t> ids, offsets;
+    std::vector<float> weights;
+    offsets.reserve(rows.size());
+    for (int64_t row : rows) {
+      const auto item = static_cast<size_t>(row);
+      offsets.push_back(static_cast<int64_t>(ids.size()));
+      if (!in.present[m][item]) continue;
+      for (idx_t e = in.row_ptr[m][item]; e < in.row_ptr[m][item + 1]; ++e) {
+        ids.push_back(in.ids[m][static_cast<size_t>(e)]);
+        weights.push_back(in.values[m][static_cast<size_t>(e)]);
+      }
+    }
+    batch.ids = torch::tensor(ids, torch::kLong);
+    batch.offsets = torch::tensor(offsets, torch::kLong);
+    batch.weights = torch::tensor(weights, torch::kFloat);
+    return batch;
+  }
+  batch.dense = GatherDense(in, m, rows);
+  return batch;
+}
+
+torch::Tensor GatherDense(const ModalityInputs& in, int m, const std::vector<int64_t>& rows) {
   const int dim = in.dims[m];
   torch::Tensor out = torch::zeros({static_cast<int64_t>(rows.size()), dim});
   float* dst = out.data_ptr<float>();
@@ -118,7 +189,21 @@ std::string_view ModalityName(Modality modality) {
 void ModalityInputs::Set(Modality modality, int dim, std::vector<float> v, std::vector<uint8_t> p) {
   const auto m = static_cast<size_t>(modality);
   dims[m] = dim;
+  sparse[m] = false;
   values[m] = std::move(v);
+  row_ptr[m].clear();
+  ids[m].clear();
+  present[m] = std::move(p);
+}
+
+void ModalityInputs::SetSparse(Modality modality, int vocabulary, std::vector<idx_t> ptr, std::vector<int32_t> id,
+                               std::vector<float> v, std::vector<uint8_t> p) {
+  const auto m = static_cast<size_t>(modality);
+  dims[m] = vocabulary;
+  sparse[m] = true;
+  values[m] = std::move(v);
+  row_ptr[m] = std::move(ptr);
+  ids[m] = std::move(id);
   present[m] = std::move(p);
 }
 
@@ -127,10 +212,22 @@ Status ModalityInputs::Validate() const {
   bool any = false;
   for (int m = 0; m < kModalities; ++m) {
     const std::string name(ModalityName(static_cast<Modality>(m)));
-    if (dims[m] < 0 || dims[m] > kMaxDim) return InvalidArgument("fusion inputs: " + name + " dim out of range");
+    if (dims[m] < 0 || dims[m] > (sparse[m] ? kMaxVocabulary : kMaxDim)) {
+      return InvalidArgument("fusion inputs: " + name + " dim out of range");
+    }
     if (dims[m] == 0) continue;
     any = true;
-    if (values[m].size() != static_cast<size_t>(n_items) * static_cast<size_t>(dims[m])) {
+    if (sparse[m]) {
+      const std::vector<idx_t>& ptr = row_ptr[m];
+      if (ptr.size() != static_cast<size_t>(n_items) + 1 || ptr.front() != 0 ||
+          ptr.back() != static_cast<idx_t>(ids[m].size()) || ids[m].size() != values[m].size() ||
+          !std::is_sorted(ptr.begin(), ptr.end())) {
+        return InvalidArgument("fusion inputs: " + name + " sparse rows are malformed (row_ptr, ids and values disagree)");
+      }
+      for (int32_t id : ids[m]) {
+        if (id < 0 || id >= dims[m]) return InvalidArgument("fusion inputs: " + name + " id " + std::to_string(id) + " out of range");
+      }
+    } else if (values[m].size() != static_cast<size_t>(n_items) * static_cast<size_t>(dims[m])) {
       return InvalidArgument("fusion inputs: " + name + " values hold " + std::to_string(values[m].size()) +
                              " floats, expected n_items x dim = " + std::to_string(n_items) + " x " +
                              std::to_string(dims[m]));
@@ -140,8 +237,7 @@ Status ModalityInputs::Validate() const {
     }
     for (size_t i = 0; i < values[m].size(); ++i) {
       if (!std::isfinite(values[m][i])) {
-        return InvalidArgument("fusion inputs: " + name + " value of item " +
-                               std::to_string(i / static_cast<size_t>(dims[m])) + " is not finite");
+        return InvalidArgument("fusion inputs: " + name + " value " + std::to_string(i) + " is not finite");
       }
     }
   }
@@ -167,11 +263,13 @@ Status FusionOptions::Validate() const {
 
 struct FusionModel::Impl {
   std::array<int, kModalities> dims{};
+  std::array<bool, kModalities> sparse{};
   FusionOptions options;
   std::shared_ptr<FusionNet> net;
 
   Status CheckInputs(const ModalityInputs& inputs) const {
     ENCORE_RETURN_IF_ERROR(inputs.Validate());
+    if (inputs.sparse != sparse) return InvalidArgument("fusion: inputs are sparse where the model expects dense or the reverse");
     if (inputs.dims != dims) {
       std::string want, got;
       for (int m = 0; m < kModalities; ++m) {
@@ -200,8 +298,8 @@ struct FusionModel::Impl {
     return mask;
   }
 
-  std::vector<torch::Tensor> Inputs(const ModalityInputs& in, const std::vector<int64_t>& rows) const {
-    std::vector<torch::Tensor> x;
+  std::vector<ModalityBatch> Inputs(const ModalityInputs& in, const std::vector<int64_t>& rows) const {
+    std::vector<ModalityBatch> x;
     for (int m : net->used) x.push_back(Gather(in, m, rows));
     return x;
   }
@@ -223,6 +321,7 @@ struct FusionModel::Impl {
   void Standardise(const ModalityInputs& in) {
     torch::NoGradGuard no_grad;
     for (size_t k = 0; k < net->used.size(); ++k) {
+      if (net->sparse[k]) continue;  // TF-IDF-like values are already on one scale
       const int m = net->used[k];
       const int dim = dims[m];
       std::vector<double> sum(static_cast<size_t>(dim), 0), sq(static_cast<size_t>(dim), 0);
@@ -256,20 +355,24 @@ const std::array<int, kModalities>& FusionModel::input_dims() const { return imp
 const FusionOptions& FusionModel::options() const { return impl_->options; }
 
 StatusOr<std::unique_ptr<FusionModel>> FusionModel::Create(const std::array<int, kModalities>& dims,
-                                                          const FusionOptions& options, uint64_t seed) {
+                                                          const FusionOptions& options, uint64_t seed,
+                                                          const std::array<bool, kModalities>& sparse) {
   ENCORE_RETURN_IF_ERROR(options.Validate());
   bool any = false;
-  for (int d : dims) {
-    if (d < 0 || d > kMaxDim) return InvalidArgument("fusion: modality dims must be in [0, 65536]");
-    any = any || d > 0;
+  for (int m = 0; m < kModalities; ++m) {
+    if (dims[m] < 0 || dims[m] > (sparse[m] ? kMaxVocabulary : kMaxDim)) {
+      return InvalidArgument("fusion: modality dims must be in [0, 65536] (sparse: [0, 16777216])");
+    }
+    any = any || dims[m] > 0;
   }
   if (!any) return InvalidArgument("fusion: at least one modality must have a dim > 0");
   auto impl = std::make_unique<Impl>();
   impl->dims = dims;
+  impl->sparse = sparse;
   impl->options = options;
   try {
     torch::manual_seed(seed);
-    impl->net = std::make_shared<FusionNet>(dims, options);
+    impl->net = std::make_shared<FusionNet>(dims, sparse, options);
   } catch (const std::exception& e) {
     return Internal(std::string("fusion: building the network failed: ") + e.what());
   }
@@ -393,6 +496,7 @@ Status FusionModel::Save(BinaryWriter& out) const {
   const FusionOptions& o = impl_->options;
   out.Header(kMagic, kFormatVersion);
   for (int d : impl_->dims) out.Pod<int32_t>(d);
+  for (bool s : impl_->sparse) out.Pod<uint8_t>(s ? 1 : 0);
   out.Pod<int32_t>(o.dim);
   out.Pod<int32_t>(o.hidden);
   out.Pod<int32_t>(o.epochs);
@@ -420,12 +524,20 @@ Status FusionModel::Save(BinaryWriter& out) const {
 
 StatusOr<std::unique_ptr<FusionModel>> FusionModel::Load(BinaryReader& in) {
   ENCORE_ASSIGN_OR_RETURN(uint32_t version, in.Header(kMagic, kFormatVersion));
-  (void)version;
   std::array<int, kModalities> dims{};
   for (int& d : dims) {
     int32_t v = 0;
     ENCORE_RETURN_IF_ERROR(in.Pod(&v));
     d = v;
+  }
+  std::array<bool, kModalities> sparse{};
+  if (version >= 2) {
+    for (bool& s : sparse) {
+      uint8_t v = 0;
+      ENCORE_RETURN_IF_ERROR(in.Pod(&v));
+      if (v > 1) return DataLoss(in.name() + ": bad fusion model header: sparse flag " + std::to_string(v));
+      s = v == 1;
+    }
   }
   FusionOptions o;
   int32_t i32 = 0;
@@ -439,7 +551,7 @@ StatusOr<std::unique_ptr<FusionModel>> FusionModel::Load(BinaryReader& in) {
   ENCORE_RETURN_IF_ERROR(in.Pod(&o.modality_dropout));
   ENCORE_RETURN_IF_ERROR(in.Pod(&o.collaborative_dropout));
   ENCORE_RETURN_IF_ERROR(in.Pod(&i32)); o.pairs_per_user = i32;
-  auto created = Create(dims, o, 0);
+  auto created = Create(dims, o, 0, sparse);
   if (!created.ok()) return DataLoss(in.name() + ": bad fusion model header: " + created.status().message());
   std::unique_ptr<FusionModel> model = std::move(*created);
   uint64_t count = 0;

@@ -35,18 +35,27 @@ enum class Modality : int { kText = 0, kAudio = 1, kVisual = 2, kCollaborative =
 inline constexpr int kModalities = 4;
 std::string_view ModalityName(Modality modality);
 
-// The inputs of every item: per modality a row-major [n_items, dims[m]] block
-// and a presence flag per item. A modality with dims[m] == 0 is unused.
+// The inputs of every item, per modality, and a presence flag per item. A dense
+// modality is a row-major [n_items, dims[m]] block; a sparse one (e.g. text as
+// TF-IDF terms) is CSR rows over a vocabulary of dims[m] ids, and the network
+// learns an embedding per id (EmbeddingBag) instead of a dense first layer. A
+// modality with dims[m] == 0 is unused.
 struct ModalityInputs {
   idx_t n_items = 0;
   std::array<int, kModalities> dims{};
-  std::array<std::vector<float>, kModalities> values;
+  std::array<bool, kModalities> sparse{};
+  std::array<std::vector<float>, kModalities> values;     // dense block, or the CSR values
+  std::array<std::vector<idx_t>, kModalities> row_ptr;    // sparse: [n_items + 1]
+  std::array<std::vector<int32_t>, kModalities> ids;      // sparse: ids in [0, dims[m])
   std::array<std::vector<uint8_t>, kModalities> present;
 
   explicit ModalityInputs(idx_t items = 0) : n_items(items) {}
-  // Sets one modality. values: [n_items, dim]; present: [n_items] (1 = the item has it).
+  // Sets one dense modality. values: [n_items, dim]; present: [n_items] (1 = the item has it).
   void Set(Modality modality, int dim, std::vector<float> values, std::vector<uint8_t> present);
-  // Sizes agree with n_items and dims, values are finite, at least one modality is used.
+  // Sets one sparse modality: item i holds ids[row_ptr[i], row_ptr[i+1]) with their values.
+  void SetSparse(Modality modality, int vocabulary, std::vector<idx_t> row_ptr, std::vector<int32_t> ids,
+                 std::vector<float> values, std::vector<uint8_t> present);
+  // Sizes agree with n_items and dims, ids are in range, values are finite, at least one modality is used.
   Status Validate() const;
 };
 
@@ -68,8 +77,10 @@ struct FusionOptions {
 class FusionModel {
  public:
   // An untrained model for inputs with these dims (weights drawn from `seed`).
+  // `sparse` marks modalities given as sparse rows (ModalityInputs::SetSparse).
   static StatusOr<std::unique_ptr<FusionModel>> Create(const std::array<int, kModalities>& dims,
-                                                      const FusionOptions& options, uint64_t seed);
+                                                      const FusionOptions& options, uint64_t seed,
+                                                      const std::array<bool, kModalities>& sparse = {});
   // Reads a model written by Save (DataLoss on a truncated or corrupt stream).
   static StatusOr<std::unique_ptr<FusionModel>> Load(BinaryReader& in);
   ~FusionModel();

@@ -206,6 +206,65 @@ TEST(FusionModel, SameSeedSameModelAndSaveLoadRoundTrips) {
   }
 }
 
+// Text as sparse terms: word c*10 + (i % 5) of a 40-word vocabulary, so items of a
+// cluster share words; cold items' words are seen on warm items too, except word 39
+// which only cold items carry (its vector stays zero: it adds nothing).
+ModalityInputs MakeSparseInputs() {
+  ModalityInputs in(kItems);
+  std::vector<idx_t> ptr = {0};
+  std::vector<int32_t> ids;
+  std::vector<float> values;
+  for (int i = 0; i < kItems; ++i) {
+    ids.push_back(ClusterOf(i) * 10 + i % 5);
+    values.push_back(0.8f);
+    if (IsCold(i)) {
+      ids.push_back(39);
+      values.push_back(0.6f);
+    }
+    ptr.push_back(static_cast<idx_t>(ids.size()));
+  }
+  in.SetSparse(Modality::kText, 40, ptr, ids, values, std::vector<uint8_t>(kItems, 1));
+  return in;
+}
+
+TEST(FusionModel, SparseTextLearnsAVectorPerTermAndRoundTrips) {
+  ModalityInputs in = MakeSparseInputs();
+  const std::array<bool, kModalities> sparse = {true, false, false, false};
+  auto model = FusionModel::Create(in.dims, SmallOptions(), 3, sparse);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  ASSERT_TRUE((*model)->Fit(in, MakeTrain(), OneThread()).ok());
+  std::vector<float> v;
+  ASSERT_TRUE((*model)->Embed(in, &v).ok());
+  double same = 0, other = 0;
+  int n_same = 0, n_other = 0;
+  for (int cold = 0; cold < kItems; ++cold) {
+    if (!IsCold(cold)) continue;
+    for (int warm = 0; warm < kItems; ++warm) {
+      if (IsCold(warm)) continue;
+      (ClusterOf(cold) == ClusterOf(warm) ? same : other) += Cosine(v, 8, cold, warm);
+      (ClusterOf(cold) == ClusterOf(warm) ? n_same : n_other) += 1;
+    }
+  }
+  EXPECT_GT(same / n_same, other / n_other + 0.3) << same / n_same << " vs " << other / n_other;
+
+  BinaryWriter out;
+  ASSERT_TRUE((*model)->Save(out).ok());
+  BinaryReader reader(out.buffer(), "sparse.bin");
+  auto back = FusionModel::Load(reader);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  std::vector<float> loaded;
+  ASSERT_TRUE((*back)->Embed(in, &loaded).ok());
+  EXPECT_EQ(v, loaded);
+  // Dense inputs for a sparse model, and malformed sparse rows, are clear errors.
+  EXPECT_EQ((*model)->Embed(MakeInputs(), &loaded).code(), StatusCode::kInvalidArgument);
+  ModalityInputs bad_id = MakeSparseInputs();
+  bad_id.ids[0][4] = 40;
+  EXPECT_NE(bad_id.Validate().message().find("out of range"), std::string::npos);
+  ModalityInputs bad_ptr = MakeSparseInputs();
+  bad_ptr.row_ptr[0][7] = 1000;
+  EXPECT_NE(bad_ptr.Validate().message().find("malformed"), std::string::npos);
+}
+
 TEST(FusionModel, BadInputsAreClearErrors) {
   FusionOptions o = SmallOptions();
   EXPECT_FALSE(FusionModel::Create({0, 0, 0, 0}, o, 1).ok());
