@@ -120,7 +120,6 @@ Status SetCollaborativeInput(const TrainContext& ctx, const Interactions& train,
 StatusOr<std::unique_ptr<Recommender>> FusionRecommender::Create(const ModelParams& params) {
   FusionRecommenderOptions o;
   fusion::FusionOptions& f = o.fusion;
-  f.epochs = 20;
   if (params.count("modalities")) o.modalities = params.at("modalities");
   ENCORE_RETURN_IF_ERROR(ParseModalities(o.modalities).status());
   ModelParams rest = params;

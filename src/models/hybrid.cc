@@ -52,7 +52,25 @@ struct EmbeddingTable {
   float* Row(idx_t r) { return rows.data() + r * dim; }
 };
 
+// "content,fusion" -> {"content", "fusion"}.
+std::vector<std::string> SplitContent(const std::string& content) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  for (size_t comma; (comma = content.find(',', start)) != std::string::npos; start = comma + 1) {
+    names.push_back(content.substr(start, comma - start));
+  }
+  names.push_back(content.substr(start));
+  return names;
+}
+
 }  // namespace
+
+std::pair<std::string, ModelParams> Hybrid::ContentModelSpec(const HybridOptions& options) {
+  if (options.content.find(',') == std::string::npos) return {options.content, options.content_params};
+  ModelParams params = options.content_params;  // member parameters as "MODEL.KEY" (ensemble's syntax)
+  params["models"] = options.content;
+  return {"ensemble", params};
+}
 
 StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params) {
   HybridOptions o;
@@ -63,7 +81,7 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
       o.cf_params[key.substr(cf_prefix.size())] = value;
     } else if (key.starts_with(content_prefix)) {
       o.content_params[key.substr(content_prefix.size())] = value;
-    } else {
+    } else if (key != "content") {  // read below: a list, which ParamReader::Choice cannot check
       own[key] = value;
     }
   }
@@ -83,19 +101,24 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
   }
   ENCORE_RETURN_IF_ERROR(r.Choice("cf", &o.cf, cf_names));
   ENCORE_RETURN_IF_ERROR(r.Float("content_weight", &o.content_weight, -1.0, 1.0));
-  std::vector<std::string> content_names = {"features"};
-  for (const std::string& name : ModelNames()) {
-    if (name != "hybrid") content_names.push_back(name);
-  }
-  ENCORE_RETURN_IF_ERROR(r.Choice("content", &o.content, content_names));
   ENCORE_RETURN_IF_ERROR(r.Finish());
+  if (auto it = params.find("content"); it != params.end()) o.content = it->second;
   if (o.content == "features") {
     if (!o.content_params.empty()) {
       return InvalidArgument("hybrid: content.* parameters need a content model (content=content, content=fusion, "
                              "...), not content=features");
     }
   } else {
-    auto probe = CreateModel(o.content, o.content_params);  // reject bad content.* parameters now, not at Fit
+    const std::vector<std::string> registered = ModelNames();
+    for (const std::string& name : SplitContent(o.content)) {
+      if (name == "hybrid" || std::find(registered.begin(), registered.end(), name) == registered.end()) {
+        return InvalidArgument("hybrid: content='" + o.content +
+                               "' must be features, or one or more registered models other than hybrid, "
+                               "comma-separated (e.g. content,fusion)");
+      }
+    }
+    const auto [name, content_params] = ContentModelSpec(o);
+    auto probe = CreateModel(name, content_params);  // reject bad content.* parameters now, not at Fit
     if (!probe.ok()) return probe.status().WithContext("hybrid's content model");
   }
   if (o.content_weight < 0 && o.content_weight != -1.0) {
@@ -142,7 +165,8 @@ Status Hybrid::Fit(const TrainContext& ctx, const Interactions& train_in) {
   if (options_.content == "features") {
     ENCORE_RETURN_IF_ERROR(FitFeatures(ctx, train));
   } else {
-    ENCORE_ASSIGN_OR_RETURN(content_model_, CreateModel(options_.content, options_.content_params));
+    const auto [name, params] = ContentModelSpec(options_);
+    ENCORE_ASSIGN_OR_RETURN(content_model_, CreateModel(name, params));
     ENCORE_RETURN_IF_ERROR(
         content_model_->Fit(ctx, train).WithContext("hybrid: fitting its content model '" + options_.content + "'"));
   }

@@ -1,4 +1,10 @@
-// Hybrid: a LightFM-style factorisation (Kula 2015) where an item is the sum of
+// Hybrid: a collaborative model blended with a content model that scores items
+// nobody has consumed yet. The content model is, by default, an ensemble of the
+// TF-IDF `content` model and `fusion` (content="content,fusion"); any registered
+// model or list can take its place, and content=features is the original
+// content part, described first:
+//
+// A LightFM-style factorisation (Kula 2015) where an item is the sum of
 // its feature embeddings, trained on implicit feedback with WARP or BPR.
 //
 //   item vector  v_i = e_id(i) + mean over content features f of i of e_f
@@ -69,11 +75,14 @@ struct HybridOptions {
   std::string cf = "auto";
   ModelParams cf_params;        // the CF model's parameters (given as "cf.KEY=VALUE"; needs an explicit cf)
   double content_weight = -1;   // warm items' content share w in [0, 1]; -1 = learn on validation
-  // Where the content scores l come from: "features" (the factorisation above) or a registered
-  // model that scores items nobody has consumed: "content" (TF-IDF profiles), "fusion" (multimodal
-  // vectors: text, audio and visual from stored media analyses), ...
-  std::string content = "features";
-  ModelParams content_params;   // the content model's parameters (given as "content.KEY=VALUE")
+  // Where the content scores l come from: "features" (the factorisation above), or registered
+  // models that score items nobody has consumed: "content" (TF-IDF profiles), "fusion" (multimodal
+  // vectors: text, audio and visual from stored media analyses), ..., or a comma list of them blended
+  // by an `ensemble` (per-user z-scores, equal weights). The default, "content,fusion", measured best
+  // on new items and tied or beat "features" on warm ones (docs/benchmarks.md, "hybrid content=").
+  std::string content = "content,fusion";
+  // The content model's parameters, given as "content.KEY=VALUE" (a list: "content.MODEL.KEY=VALUE").
+  ModelParams content_params;
 };
 
 // "auto" picks EASE up to this many items (its dense item-item algebra grows with items^2).
@@ -118,6 +127,8 @@ class Hybrid : public Recommender {
   // item_bias_, then the CF model and the content weight.
   Status FitFeatures(const TrainContext& ctx, const Interactions& train);
   Status FitBlend(const TrainContext& ctx, const Interactions& train_in, const Interactions& train);
+  // The registry name and parameters of the content model (an ensemble for a list).
+  static std::pair<std::string, ModelParams> ContentModelSpec(const HybridOptions& options);
   // Content scores l over all items: a training user's (`user`) or a history's (user == kNoUser),
   // from the factorisation or the content model.
   Status ContentScores(UserIdx user, std::span<const ItemIdx> history, std::span<const float> weights,

@@ -27,7 +27,7 @@ std::span<const ModelEntry> ModelRegistry() {
       {"ensemble", "weighted blend of registered models' per-user normalised scores (models=, weights=)", &Ensemble::Create},
       {"fusion", "multimodal: text, audio, visual (stored analyses) and collaborative inputs fused by attention, libtorch; scores new items", &FusionRecommender::Create},
       {"gru4rec", "GRU next-item sequence model (Hidasi et al. 2016), libtorch", &Gru4rec::Create},
-      {"hybrid", "LightFM-style: items as sums of id + genre/tag/word embeddings (or content=MODEL, e.g. content, fusion), blended with CF; scores new items from content", &Hybrid::Create},
+      {"hybrid", "CF blended with a content model that scores new items: content,fusion (default), content, fusion, or LightFM-style features", &Hybrid::Create},
       {"ials", "implicit ALS, conjugate-gradient or exact solves (Hu et al. 2008; Rendle et al. 2022)", &Ials::Create},
       {"itemknn", "item-based k nearest neighbours: cosine, asymmetric cosine or BM25, shrinkage", &ItemKnn::Create},
       {"popularity", "most-interacted items, optionally time-decayed", &Popularity::Create},

@@ -34,8 +34,9 @@ Interactions Train() {
 
 std::unique_ptr<Recommender> Fitted(const std::vector<Item>& items, const std::string& loss,
                                     ModelParams extra = {}, const Interactions* validation = nullptr) {
-  ModelParams params = {{"factors", "16"}, {"epochs", "20"}, {"loss", loss}};
-  params.insert(extra.begin(), extra.end());
+  // The feature factorisation unless a test names another content model.
+  ModelParams params = {{"factors", "16"}, {"epochs", "20"}, {"loss", loss}, {"content", "features"}};
+  for (const auto& [key, value] : extra) params[key] = value;
   auto model = CreateModel("hybrid", params);
   EXPECT_TRUE(model.ok()) << model.status().ToString();
   TrainContext ctx;
@@ -159,6 +160,34 @@ TEST(Hybrid, AContentModelReplacesTheFactorisation) {
   ASSERT_TRUE(blended->ScoreAll(7, hybrid_scores).ok());
   EXPECT_EQ(again, hybrid_scores);
   EXPECT_EQ(static_cast<const Hybrid*>(loaded->get())->cf_model()->Name(), "ease");
+}
+
+TEST(Hybrid, ByDefaultNewItemsFollowTheContentAndFusionEnsemble) {
+  const auto items = Catalogue();
+  auto model = CreateModel("hybrid", {{"cf", "ease"}, {"content_weight", "0.5"}, {"content.fusion.epochs", "5"}});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  EXPECT_EQ((*model)->Params().at("content"), "content,fusion");
+  TrainContext ctx;
+  ctx.items = &items;
+  ctx.run.progress = false;
+  ctx.run.threads = 1;
+  ASSERT_TRUE((*model)->Fit(ctx, Train()).ok());
+  auto ensemble = CreateModel("ensemble", {{"models", "content,fusion"}, {"fusion.epochs", "5"}});
+  ASSERT_TRUE(ensemble.ok()) << ensemble.status().ToString();
+  ASSERT_TRUE((*ensemble)->Fit(ctx, Train()).ok());
+  std::vector<float> hybrid_scores(60), ensemble_scores(60);
+  for (UserIdx user : {0, 1, 6}) {
+    ASSERT_TRUE((*model)->ScoreAll(user, hybrid_scores).ok());
+    ASSERT_TRUE((*ensemble)->ScoreAll(user, ensemble_scores).ok());
+    // The same first five new items (near-equal ensemble scores may tie after the blend's mapping).
+    const std::vector<int> h = RanksWithin(hybrid_scores, 50, 60), e = RanksWithin(ensemble_scores, 50, 60);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(h[i] < 5, e[i] < 5) << "user " << user << " item " << 50 + i;
+    if (user % 2 == 0) EXPECT_GT(hybrid_scores[51], hybrid_scores[56]) << "a sci-fi fan gets new sci-fi first";
+  }
+  // A list names registered models only, not hybrid itself.
+  for (const char* bad : {"content,nope", "content,,fusion", "hybrid", "content,hybrid", ""}) {
+    EXPECT_EQ(CreateModel("hybrid", {{"content", bad}}).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
 }
 
 TEST(Hybrid, ContentWeightIsLearntOnValidationAndOneMeansTheMappedFactorScores) {
