@@ -87,6 +87,22 @@ double Cosine(const std::vector<float>& v, int dim, int a, int b) {
   return dot;  // rows are unit length
 }
 
+// Mean cosine of cold items (dim-8 vectors) to the warm items of their own cluster, and to the others'.
+std::pair<double, double> ColdToWarmCosines(const std::vector<float>& v) {
+  double same = 0, other = 0;
+  int n_same = 0, n_other = 0;
+  for (int cold = 0; cold < kItems; ++cold) {
+    if (!IsCold(cold)) continue;
+    for (int warm = 0; warm < kItems; ++warm) {
+      if (IsCold(warm)) continue;
+      const bool own = ClusterOf(cold) == ClusterOf(warm);
+      (own ? same : other) += Cosine(v, 8, cold, warm);
+      ++(own ? n_same : n_other);
+    }
+  }
+  return {same / n_same, other / n_other};
+}
+
 TEST(FusionModel, EmbedsEveryItemAsAUnitVectorWithAttentionOverPresentModalities) {
   auto model = FusionModel::Create(Dims(), SmallOptions(), 1);
   ASSERT_TRUE(model.ok()) << model.status().ToString();
@@ -146,23 +162,8 @@ TEST(FusionModel, LossDecreasesAndColdItemsLandNearTheirCluster) {
   std::vector<float> v;
   ASSERT_TRUE((*model)->Embed(in, &v).ok());
   // Cold items (text and maybe audio only) vs warm items of their own and other clusters.
-  double same = 0, other = 0;
-  int n_same = 0, n_other = 0;
-  for (int cold = 0; cold < kItems; ++cold) {
-    if (!IsCold(cold)) continue;
-    for (int warm = 0; warm < kItems; ++warm) {
-      if (IsCold(warm)) continue;
-      const double c = Cosine(v, 8, cold, warm);
-      if (ClusterOf(cold) == ClusterOf(warm)) {
-        same += c;
-        ++n_same;
-      } else {
-        other += c;
-        ++n_other;
-      }
-    }
-  }
-  EXPECT_GT(same / n_same, other / n_other + 0.3) << same / n_same << " vs " << other / n_other;
+  const auto [same, other] = ColdToWarmCosines(v);
+  EXPECT_GT(same, other + 0.3) << same << " vs " << other;
 }
 
 TEST(FusionModel, SameSeedSameModelAndSaveLoadRoundTrips) {
@@ -235,17 +236,8 @@ TEST(FusionModel, SparseTextLearnsAVectorPerTermAndRoundTrips) {
   ASSERT_TRUE((*model)->Fit(in, MakeTrain(), OneThread()).ok());
   std::vector<float> v;
   ASSERT_TRUE((*model)->Embed(in, &v).ok());
-  double same = 0, other = 0;
-  int n_same = 0, n_other = 0;
-  for (int cold = 0; cold < kItems; ++cold) {
-    if (!IsCold(cold)) continue;
-    for (int warm = 0; warm < kItems; ++warm) {
-      if (IsCold(warm)) continue;
-      (ClusterOf(cold) == ClusterOf(warm) ? same : other) += Cosine(v, 8, cold, warm);
-      (ClusterOf(cold) == ClusterOf(warm) ? n_same : n_other) += 1;
-    }
-  }
-  EXPECT_GT(same / n_same, other / n_other + 0.3) << same / n_same << " vs " << other / n_other;
+  const auto [same, other] = ColdToWarmCosines(v);
+  EXPECT_GT(same, other + 0.3) << same << " vs " << other;
 
   BinaryWriter out;
   ASSERT_TRUE((*model)->Save(out).ok());
