@@ -41,6 +41,9 @@ fi
 echo; echo "== evaluation (stratified 75/25 per user, full ranking)"
 "$ENCORE" eval --db "$DB" --protocol stratified --models "popularity,$MODEL" --k 10 --out var/report
 
+echo; echo "== cold start: items nobody has played yet (new-items protocol; hybrid = CF + content + fusion)"
+"$ENCORE" eval --db "$DB" --protocol new-items --models popularity,content,hybrid --k 10 --bootstrap 0
+
 echo; echo "== training $MODEL on all data"
 "$ENCORE" train --db "$DB" --model "$MODEL" --out var/model.bin
 
