@@ -121,11 +121,12 @@ std::string FormatTable(const EvalReport& report, const std::vector<std::string>
 std::string FormatComparisons(const EvalReport& report) {
   std::string out;
   for (const PairedComparison& c : report.comparisons) {
+    char ci[96] = "no bootstrap CI";
+    if (c.has_ci) std::snprintf(ci, sizeof(ci), "%.0f%% CI [%+.4f, %+.4f]", (1 - c.alpha) * 100, c.ci_low, c.ci_high);
     char buf[512];
-    std::snprintf(buf, sizeof(buf), "%s: %s - %s = %+.4f, %.0f%% CI [%+.4f, %+.4f], paired t p = %s (n = %lld): %s\n",
-                  c.metric.c_str(), c.model_a.c_str(), c.model_b.c_str(), c.mean_diff, (1 - c.alpha) * 100,
-                  c.ci_low, c.ci_high, Pvalue(c.p_value).c_str(), static_cast<long long>(c.n),
-                  c.significant ? "significant" : "not significant");
+    std::snprintf(buf, sizeof(buf), "%s: %s - %s = %+.4f, %s, paired t p = %s (n = %lld): %s\n", c.metric.c_str(),
+                  c.model_a.c_str(), c.model_b.c_str(), c.mean_diff, ci, Pvalue(c.p_value).c_str(),
+                  static_cast<long long>(c.n), c.significant ? "significant" : "not significant");
     out += buf;
   }
   return out;
@@ -194,8 +195,8 @@ std::string ReportJson(const EvalReport& r, const std::string& command_line, int
                                 {"mean_diff", Number(c.mean_diff)},
                                 {"t", Number(c.t)},
                                 {"p_value", Number(c.p_value)},
-                                {"ci_low", Number(c.ci_low)},
-                                {"ci_high", Number(c.ci_high)},
+                                {"ci_low", c.has_ci ? Number(c.ci_low) : nlohmann::json()},
+                                {"ci_high", c.has_ci ? Number(c.ci_high) : nlohmann::json()},
                                 {"alpha", c.alpha},
                                 {"significant", c.significant}});
   }

@@ -115,6 +115,7 @@ PairedComparison ComparePaired(std::span<const double> a, std::span<const double
     };
     out.ci_low = quantile(alpha / 2);
     out.ci_high = quantile(1 - alpha / 2);
+    out.has_ci = true;
   }
   out.significant = out.p_value < alpha && (out.ci_low > 0 || out.ci_high < 0);
   return out;

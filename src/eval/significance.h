@@ -21,10 +21,11 @@ struct PairedComparison {
   double mean_diff = 0;    // mean(a - b)
   double t = 0;            // paired t statistic (inf when the differences have no variance)
   double p_value = 1;      // two-sided, Student t with n - 1 degrees of freedom
-  double ci_low = 0;       // bootstrap (1 - alpha) interval of mean(a - b)
-  double ci_high = 0;
+  double ci_low = 0;       // bootstrap (1 - alpha) interval of mean(a - b); both mean_diff
+  double ci_high = 0;      //   when has_ci is false
+  bool has_ci = false;     // the bootstrap ran (bootstrap_samples > 0 and n >= 2)
   double alpha = 0.05;
-  // p_value < alpha and the bootstrap interval excludes 0.
+  // p_value < alpha and, when there is one, the bootstrap interval excludes 0.
   bool significant = false;
 };
 

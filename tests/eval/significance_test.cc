@@ -40,8 +40,13 @@ TEST(Significance, ConstructedNoiseIsNotSignificantButAShiftIs) {
   EXPECT_NEAR(same.mean_diff, 0.0, 1e-12);
   EXPECT_GT(same.p_value, 0.5);
   EXPECT_FALSE(same.significant);
+  EXPECT_TRUE(same.has_ci);
   EXPECT_LE(same.ci_low, 0.0);
   EXPECT_GE(same.ci_high, 0.0);
+  // Without bootstrap samples there is no interval, and the t-test alone decides.
+  PairedComparison no_ci = ComparePaired(shifted, base, 0, 0.05, 1);
+  EXPECT_FALSE(no_ci.has_ci);
+  EXPECT_TRUE(no_ci.significant);
   PairedComparison better = ComparePaired(shifted, base, 1000, 0.05, 1);
   EXPECT_NEAR(better.mean_diff, 0.05, 1e-12);
   EXPECT_LT(better.p_value, 1e-6);
