@@ -631,7 +631,11 @@ Status Hybrid::LoadBody(BinaryReader& in) {
   ENCORE_RETURN_IF_ERROR(in.Pod(&factors));
   ENCORE_RETURN_IF_ERROR(in.Pod(&n_content_features_));
   uint8_t has_content = 0;
-  if (version >= 3) ENCORE_RETURN_IF_ERROR(in.Pod(&has_content));
+  if (version >= 3) {
+    ENCORE_RETURN_IF_ERROR(in.Pod(&has_content));
+  } else {
+    options_.content = "features";  // files before format 3 hold the factorisation (their params name no content)
+  }
   if (n_users < 0 || n_items < 0 || factors != options_.factors || has_content > 1 ||
       (has_content == 1) != (options_.content != "features")) {
     return DataLoss("hybrid: model file sizes disagree with its parameters (factors " + std::to_string(factors) + ")");
