@@ -806,9 +806,9 @@ StatusOr<std::vector<std::string>> SqliteStore::AllItemData(const std::string& k
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     const int64_t item = sqlite3_column_int64(stmt, 0);
-    if (item < 0 || item >= static_cast<int64_t>(item_ids_.size())) {
-      return DataLoss(path_ + ": item data '" + key + "' names an unknown item index " + std::to_string(item));
-    }
+    if (item < 0) return DataLoss(path_ + ": item data '" + key + "' names item index " + std::to_string(item));
+    // An item another connection added after this one loaded its id table: not in the result yet.
+    if (item >= static_cast<int64_t>(item_ids_.size())) continue;
     if (versions) (*versions)[static_cast<size_t>(item)] = sqlite3_column_int(stmt, 1);
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, 2));
     values[static_cast<size_t>(item)].assign(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(stmt, 2)));

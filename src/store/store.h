@@ -97,7 +97,8 @@ class Store {
   virtual StatusOr<std::string> GetItemData(const std::string& item_id, const std::string& key,
                                             int* version = nullptr) const = 0;
   // The value of `key` for every item in one read, by internal index ("" where
-  // an item has none). `versions` (optional) receives the versions (0 where none).
+  // an item has none), over the items this handle knows (ItemIds()).
+  // `versions` (optional) receives the versions (0 where none).
   virtual StatusOr<std::vector<std::string>> AllItemData(const std::string& key,
                                                          std::vector<int>* versions = nullptr) const = 0;
 };
