@@ -124,6 +124,17 @@ TEST(Fusion, RanksNeverConsumedItemsOfTheUsersTasteFirst) {
   EXPECT_GT(ColdPairAccuracy(*model), 0.9);
 }
 
+TEST(Fusion, TextByRandomProjectionWorksToo) {
+  const Fixture f = MakeFixture();
+  ModelParams params = Small("text");
+  params["text_input"] = "projection";
+  params["text_dim"] = "64";
+  auto model = CreateModel("fusion", params);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  ASSERT_TRUE((*model)->Fit(Context(f, true, true), f.train).ok());
+  EXPECT_GT(ColdPairAccuracy(**model), 0.9);
+}
+
 TEST(Fusion, MediaAloneCarriesTheTaste) {
   // No item text at all: only the stored analyses (audio + video) reach the cold items.
   const Fixture f = MakeFixture();
@@ -222,6 +233,7 @@ TEST(Fusion, RejectsBadParameters) {
                                                        {{"dim", "0"}},
                                                        {{"temperature", "0"}},
                                                        {{"batch_size", "1"}},
+                                                       {{"text_input", "words"}},
                                                        {{"no_such_key", "1"}}}) {
     EXPECT_EQ(CreateModel("fusion", p).status().code(), StatusCode::kInvalidArgument) << p.begin()->first;
   }
@@ -229,6 +241,7 @@ TEST(Fusion, RejectsBadParameters) {
   ASSERT_TRUE(model.ok());
   EXPECT_EQ((*model)->Params().at("modalities"), "audio,text");
   EXPECT_EQ((*model)->Params().at("epochs"), "3");
+  EXPECT_EQ((*model)->Params().at("text_input"), "terms");  // the default
 }
 
 }  // namespace
