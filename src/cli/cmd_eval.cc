@@ -11,6 +11,7 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "core/strings.h"
 #include "eval/evaluator.h"
 #include "eval/report.h"
 #include "models/recommender.h"
@@ -40,20 +41,6 @@ struct EvalArgs {
   RunContext run;
 };
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char c : text) {
-    if (c == ',') {
-      parts.push_back(cur);
-      cur.clear();
-    } else if (c != ' ') {
-      cur += c;
-    }
-  }
-  parts.push_back(cur);
-  return parts;
-}
 
 StatusOr<std::vector<double>> ParseRatios(const std::string& text) {
   std::vector<double> out;

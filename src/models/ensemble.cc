@@ -5,19 +5,14 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/strings.h"
+
 namespace encore {
 namespace {
 
 constexpr char kMagic[] = "ENSB";
 constexpr uint32_t kVersion = 1;
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ',')) out.push_back(part);
-  return out;
-}
 
 // Rescales one user's scores in place (EnsembleOptions::normalise).
 void Normalise(std::span<float> s, bool zscore) {

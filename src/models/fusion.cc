@@ -8,6 +8,7 @@
 #include "content/fusion/media_inputs.h"
 #include "content/text/text_index.h"
 #include "core/parallel.h"
+#include "core/strings.h"
 #include "models/content.h"
 #include "models/user_history.h"
 
@@ -25,10 +26,7 @@ static_assert(std::size(kModalityNames) == fusion::kModalities);
 StatusOr<std::array<bool, fusion::kModalities>> ParseModalities(const std::string& spec) {
   std::array<bool, fusion::kModalities> out{};
   if (spec == "auto") return out;
-  std::stringstream in(spec);
-  std::string name;
-  bool any = false;
-  while (std::getline(in, name, ',')) {
+  for (const std::string& name : SplitList(spec)) {
     int found = -1;
     for (int m = 0; m < fusion::kModalities; ++m) {
       if (name == kModalityNames[m]) found = m;
@@ -39,9 +37,7 @@ StatusOr<std::array<bool, fusion::kModalities>> ParseModalities(const std::strin
     }
     if (out[static_cast<size_t>(found)]) return InvalidArgument("fusion: modality '" + name + "' is listed twice");
     out[static_cast<size_t>(found)] = true;
-    any = true;
   }
-  if (!any) return InvalidArgument("fusion: modalities is empty (use auto or e.g. text,audio,visual)");
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "content/text/item_text.h"
 #include "core/progress.h"
+#include "core/strings.h"
 #include "models/user_history.h"
 
 namespace encore {
@@ -51,17 +52,6 @@ struct EmbeddingTable {
   }
   float* Row(idx_t r) { return rows.data() + r * dim; }
 };
-
-// "content,fusion" -> {"content", "fusion"}.
-std::vector<std::string> SplitContent(const std::string& content) {
-  std::vector<std::string> names;
-  size_t start = 0;
-  for (size_t comma; (comma = content.find(',', start)) != std::string::npos; start = comma + 1) {
-    names.push_back(content.substr(start, comma - start));
-  }
-  names.push_back(content.substr(start));
-  return names;
-}
 
 }  // namespace
 
@@ -110,7 +100,7 @@ StatusOr<std::unique_ptr<Recommender>> Hybrid::Create(const ModelParams& params)
     }
   } else {
     const std::vector<std::string> registered = ModelNames();
-    for (const std::string& name : SplitContent(o.content)) {
+    for (const std::string& name : SplitList(o.content)) {
       if (name == "hybrid" || std::find(registered.begin(), registered.end(), name) == registered.end()) {
         return InvalidArgument("hybrid: content='" + o.content +
                                "' must be features, or one or more registered models other than hybrid, "

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "content/video/analysis_digest.h"
+#include "core/strings.h"
 #include "content/video/analyzer.h"
 #include "store/dataset.h"
 
@@ -26,19 +27,11 @@ int64_t NowSeconds() {
       .count();
 }
 
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string part = s.substr(start, end - start);
-    while (!part.empty() && part.front() == ' ') part.erase(part.begin());
-    while (!part.empty() && part.back() == ' ') part.pop_back();
-    if (!part.empty()) out.push_back(std::move(part));
-    start = end + 1;
-  }
-  return out;
+// A comma list from a query parameter, empty entries dropped ("a,,b" is "a,b").
+std::vector<std::string> ListParam(const std::string& s) {
+  std::vector<std::string> parts = SplitList(s);
+  std::erase(parts, std::string());
+  return parts;
 }
 
 nlohmann::json ItemJson(const Item& item) {
@@ -813,15 +806,15 @@ StatusOr<std::vector<ScoredItem>> Service::Search(const std::string& query, cons
 StatusOr<ItemFilter> Service::MakeFilter(const std::string& kinds, const std::string& genres,
                                          const std::string& languages, const std::string& exclude) const {
   ItemFilter filter;
-  for (const std::string& k : SplitList(kinds)) {
+  for (const std::string& k : ListParam(kinds)) {
     auto kind = ParseItemKind(k);
     if (!kind.ok()) return InvalidArgument("kind: " + kind.status().message());
     filter.kinds.push_back(*kind);
   }
-  filter.genres = SplitList(genres);
-  filter.languages = SplitList(languages);
+  filter.genres = ListParam(genres);
+  filter.languages = ListParam(languages);
   std::shared_lock lock(catalog_mu_);
-  for (const std::string& id : SplitList(exclude)) {
+  for (const std::string& id : ListParam(exclude)) {
     if (auto idx = catalog_.Find(id)) filter.exclude.push_back(*idx);
   }
   return filter;
