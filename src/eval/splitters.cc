@@ -8,6 +8,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "core/random.h"
+
 namespace encore {
 namespace {
 
@@ -193,12 +195,7 @@ const ProtocolEntry kProtocols[] = {
 
 }  // namespace
 
-uint64_t SplitRng::Next() {
-  uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+uint64_t SplitRng::Next() { return SplitMix64Next(state_); }
 
 uint64_t SplitRng::Below(uint64_t n) {
   // Rejection sampling: unbiased for every n.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/random.h"
+
 namespace encore {
 namespace {
 
@@ -14,12 +16,7 @@ namespace {
 class DemoRng {
  public:
   explicit DemoRng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64Next(state_); }
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   size_t Below(size_t n) { return static_cast<size_t>(Uniform() * static_cast<double>(n)) % n; }
   double Normal() {

@@ -11,6 +11,7 @@
 
 #include "core/parallel.h"
 #include "core/progress.h"
+#include "core/random.h"
 #include "models/factor_kernels.h"
 #include "models/factor_tables.h"
 
@@ -28,12 +29,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 // SplitMix64: a cheap, well-mixed per-user stream from (seed, epoch, user).
 struct SplitMix {
   uint64_t state;
-  uint64_t Next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64Next(state); }
   // Uniform in [0, n) (multiply-shift, no modulo bias worth mentioning at these sizes).
   uint64_t Below(uint64_t n) { return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64); }
 };

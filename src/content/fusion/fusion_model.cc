@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/progress.h"
+#include "core/random.h"
 #include "core/training_environment.h"
 
 namespace encore::fusion {
@@ -31,12 +32,7 @@ constexpr uint64_t kMaxParams = 1 << 10;
 class PairRng {
  public:
   explicit PairRng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64Next(state_); }
   uint64_t Below(uint64_t n) { return Next() % n; }
 
  private:

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "core/random.h"
+
 namespace encore::text {
 
 float Dot(const SparseVector& a, const SparseVector& b) {
@@ -31,16 +33,12 @@ void NormalizeL2(SparseVector* v) {
 
 namespace {
 
-uint64_t SplitMix(uint64_t z) {
-  z += 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 // Box-Muller on two hashed uniforms: a standard normal value fixed by (term, row).
 float HashedGaussian(uint64_t term, uint64_t row) {
-  const uint64_t a = SplitMix(term * 0x100000001B3ull + row), b = SplitMix(a);
+  uint64_t state = term * 0x100000001B3ull + row;
+  const uint64_t a = SplitMix64Next(state);
+  state = a;
+  const uint64_t b = SplitMix64Next(state);
   const double u1 = (static_cast<double>(a >> 11) + 1) * 0x1.0p-53;
   const double u2 = static_cast<double>(b >> 11) * 0x1.0p-53;
   return static_cast<float>(std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2));
